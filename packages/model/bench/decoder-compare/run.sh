@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Decoder comparison (parallel vs pianotree-gru): see packages/model/README.md, "Decoder comparison".
-# Run from the repository root: bash packages/model/bench/decoder-compare/run.sh [STEPS] [PARALLEL_EXTRA_MINUTES]
-# About 30 min of training on a loaded 2-core machine with the defaults (80 steps; +11 min for parallel).
+# Decoder comparison (parallel, parallel-causal, pianotree-gru): see packages/model/README.md, "Decoder comparison".
+# Run from the repository root:
+#   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400
+#   SYSTEMS="parallel-causal" bash packages/model/bench/decoder-compare/run.sh 80 400   # one decoder only
+#   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400                 # score what exists
+# Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume: resumed training is
+# bit-identical to uninterrupted training on cpu/wasm), and predicts the test split greedily (t0) and sampled
+# (t1) at each stop. About 1 h on a 2-core machine for 80 400 (the GRU takes ~50 min of it).
 set -euo pipefail
-STEPS=${1:-80}
-EXTRA_MIN=${2:-11}
+EVAL_ONLY=0
+if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
+STEPS=("$@")
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(80 400)
+SYSTEMS=${SYSTEMS:-"parallel parallel-causal pianotree-gru"}
 M=data/bench/features-dataset-50/manifest.json
 B=packages/model/bench/decoder-compare
 R=data/runs
@@ -13,22 +21,27 @@ R=data/runs
 # a2s eval refuses two folders with the same system/variant/seed).
 label() { node -e 'const fs=require("fs");const p=process.argv[1]+"/predictions.json";const j=JSON.parse(fs.readFileSync(p,"utf8"));j.system=process.argv[2];j.variant=process.argv[3];fs.writeFileSync(p,JSON.stringify(j,null,2)+"\n")' "$1" "$2" "$3"; }
 
-for x in parallel pianotree-gru; do   # one after the other, never in parallel
-  npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --max-steps "$STEPS"
-  for t in 0 1; do
-    npx a2s predict --run $R/decoder-$x --split test --manifest $M --out $R/decoder-$x/pred-$STEPS-t$t --temperature $t
-    label $R/decoder-$x/pred-$STEPS-t$t a2s-$x ${STEPS}steps-t$t
+if [[ $EVAL_ONLY == 0 ]]; then
+  for x in $SYSTEMS; do   # one after the other, never in parallel
+    done_steps=0
+    for s in "${STEPS[@]}"; do
+      if [[ $done_steps == 0 ]]; then
+        npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --max-steps "$s"
+      else
+        npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --resume --max-steps $((s - done_steps))
+      fi
+      done_steps=$s
+      for t in 0 1; do
+        npx a2s predict --run $R/decoder-$x --split test --manifest $M --out $R/decoder-$x/pred-$s-t$t --temperature $t
+        label $R/decoder-$x/pred-$s-t$t a2s-$x ${s}steps-t$t
+      done
+    done
   done
-done
-
-# Parallel again, continued from its STEPS-step checkpoint for EXTRA_MIN more minutes (less wall time than the GRU's STEPS steps).
-npx a2s train --config $B/parallel.json --manifest $M --run-dir $R/decoder-parallel --resume --max-minutes "$EXTRA_MIN"
-for t in 0 1; do
-  npx a2s predict --run $R/decoder-parallel --split test --manifest $M --out $R/decoder-parallel/pred-long-t$t --temperature $t
-  label $R/decoder-parallel/pred-long-t$t a2s-parallel long-t$t
-done
+fi
 
 P=()
-for t in 0 1; do P+=(--predictions $R/decoder-parallel/pred-$STEPS-t$t --predictions $R/decoder-pianotree-gru/pred-$STEPS-t$t --predictions $R/decoder-parallel/pred-long-t$t); done
+for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal pianotree-gru; do
+  P+=(--predictions $R/decoder-$x/pred-$s-t$t)
+done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval
 cp $R/decoder-compare-eval/summary.json $B/summary.json

@@ -53,7 +53,18 @@ export const ModelConfigSchema = z
       .strict()
       .prefault({}),
     parallel: z
-      .object({ hidden: Int.default(512), slotHidden: Int.default(256), convKernel: Int.default(3) })
+      .object({
+        hidden: Int.default(512),
+        slotHidden: Int.default(256),
+        convKernel: Int.default(3),
+        /**
+         * How a step's note slots see each other. `independent`: every slot is predicted from the step state and
+         * its slot embedding alone. `causal`: slot s also sees the previous note and the mean of all earlier
+         * tokens of its step (teacher-forced, so training stays one pass; inference runs 15 slot steps, each
+         * over all time steps at once), and each note's duration is predicted given its pitch.
+         */
+        slotContext: z.enum(['independent', 'causal']).default('independent'),
+      })
       .strict()
       .prefault({}),
   })

@@ -4,8 +4,11 @@
  * - `pianotree-gru`: the reference's hierarchy (time-level GRU, then note-level GRU per step). In training the
  *   time-level input is always the ground-truth summary of the previous step's notes, so the note-level GRU
  *   runs over all B·32 steps as one batch (15 recurrent steps instead of 32×15).
- * - `parallel`: non-autoregressive: position embeddings + a temporal conv over steps, then one MLP per note
- *   slot; all 32×15 slots in one pass.
+ * - `parallel`: non-autoregressive over time: position embeddings + a temporal conv over steps, then one MLP
+ *   per note slot; all 32×15 slots in one pass. With `slotContext: 'causal'` each slot also sees its step's
+ *   earlier notes (the previous note token and the mean of all earlier tokens, teacher-forced in training so
+ *   the pass stays one pass; at inference 15 slot steps, each over all B·32 time steps) and a note's duration
+ *   is predicted given its pitch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@a2s/dataset';
@@ -62,6 +65,17 @@ export interface ParallelTreeDecoder {
   slotEmb: tf.Variable;
   pitchOut: Linear;
   durOut: Linear;
+  causal: CausalSlots | null;
+}
+
+/** The `slotContext: 'causal'` layers of the parallel decoder. */
+interface CausalSlots {
+  /** [previous token | mean of the step's tokens so far] `2·NOTE_SIZE` → slotHidden */
+  tokIn: Linear;
+  /** residual layer after the token input */
+  mix: Linear;
+  /** the note's pitch one-hot → added to the duration head's input */
+  durPitch: Linear;
 }
 
 export type TreeDecoder = GruTreeDecoder | ParallelTreeDecoder;
@@ -81,6 +95,14 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
       slotEmb: ps.uniform('ptDec.slotEmb', [1, 1, SLOTS, p.slotHidden], p.slotHidden),
       pitchOut: linear(ps, 'ptDec.pitchOut', p.slotHidden, PITCH_OUT),
       durOut: linear(ps, 'ptDec.durOut', p.slotHidden, DURATION_BITS * 2),
+      causal:
+        p.slotContext === 'causal'
+          ? {
+              tokIn: linear(ps, 'ptDec.tokIn', 2 * NOTE_SIZE, p.slotHidden),
+              mix: linear(ps, 'ptDec.mix', p.slotHidden, p.slotHidden),
+              durPitch: linear(ps, 'ptDec.durPitch', PITCH_OUT, p.slotHidden),
+            }
+          : null,
     };
   }
   const t = cfg.pianoTree;
@@ -138,6 +160,7 @@ export function decodeTreeTrain(
   rng: Rng,
 ): TreeLogits {
   if (m.kind === 'parallel') {
+    if (m.causal) return causalSlotsTrain(m, m.causal, z, featEmb, inputs);
     const slots = parallelSlots(m, z, featEmb);
     return slotLogits(m, gatherRows(slots.reshape([-1, slots.shape[3]]) as tf.Tensor2D, inputs.slotRows));
   }
@@ -183,6 +206,11 @@ function slotLogits(m: TreeDecoder, rows: tf.Tensor2D): TreeLogits {
 
 /** Hidden state of every note slot `[B, 32, 15, slotHidden]`. */
 function parallelSlots(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tensor3D | null): tf.Tensor4D {
+  return tf.relu(tf.add(applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).expandDims(2), m.slotEmb)) as tf.Tensor4D;
+}
+
+/** Step states `[B, 32, hidden]`: z (+ features) + position, then a residual temporal conv. */
+function parallelSteps(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tensor3D | null): tf.Tensor3D {
   const B = z.shape[0];
   const T = SEGMENT_STEPS;
   let h0: tf.Tensor = tf.add(applyLinear(m.zBase, z).expandDims(1), m.pos);
@@ -192,8 +220,66 @@ function parallelSlots(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tenso
   const padded = half > 0 ? tf.pad(h0, [[0, 0], [half, half], [0, 0]]) : h0;
   const shifted: tf.Tensor[] = [];
   for (let k = 0; k < m.kernel; k++) shifted.push(padded.slice([0, k, 0], [B, T, -1]));
-  const h = tf.add(h0, applyLinear(m.conv, tf.concat(shifted, 2), 'relu')); // residual temporal conv
-  return tf.relu(tf.add(applyLinear(m.slotIn, h).expandDims(2), m.slotEmb)) as tf.Tensor4D;
+  return tf.add(h0, applyLinear(m.conv, tf.concat(shifted, 2), 'relu')) as tf.Tensor3D; // residual temporal conv
+}
+
+/** Causal slot state from the slot's base pre-activation `[R, H]` and its token context `[R, 2·NOTE_SIZE]`. */
+function causalHidden(c: CausalSlots, base: tf.Tensor2D, ctx: tf.Tensor2D): tf.Tensor2D {
+  const h1 = tf.relu(tf.add(base, applyLinear(c.tokIn, ctx)));
+  return tf.add(h1, applyLinear(c.mix, h1, 'relu')) as tf.Tensor2D;
+}
+
+function causalDurLogits(m: ParallelTreeDecoder, c: CausalSlots, h: tf.Tensor2D, pitchOneHot: tf.Tensor2D): tf.Tensor2D {
+  return applyLinear(m.durOut, tf.relu(tf.add(h, applyLinear(c.durPitch, pitchOneHot)))) as tf.Tensor2D;
+}
+
+/**
+ * Teacher-forced causal slots, computed on the non-PAD rows only: slot s sees token s of the step (SOS for
+ * the first slot, else the previous note) and the mean of tokens 0..s; its duration sees its target pitch.
+ */
+function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D, featEmb: tf.Tensor3D | null, inputs: ModelInputs): TreeLogits {
+  const B = z.shape[0];
+  const T = SEGMENT_STEPS;
+  const base = tf.add(applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).expandDims(2), m.slotEmb); // [B, 32, 15, H]
+  const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
+  const ctx = tf.tidy(() => {
+    const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [B, T, SLOTS, NOTE_SIZE]);
+    const counts = tf.range(1, SLOTS + 1).reshape([1, 1, SLOTS, 1]);
+    const prefix = tf.div(tf.cumsum(tokens, 2), counts);
+    return tf.gather(tf.concat([tokens, prefix], 3).reshape([B * T * SLOTS, 2 * NOTE_SIZE]), inputs.slotRows) as tf.Tensor2D;
+  });
+  const h = causalHidden(c, rows, ctx);
+  return {
+    pitch: applyLinear(m.pitchOut, h) as tf.Tensor2D,
+    dur: causalDurLogits(m, c, h, inputs.pitchTarget).reshape([-1, DURATION_BITS, 2]) as tf.Tensor3D,
+  };
+}
+
+/**
+ * Autoregressive over the 15 slots, all N = B·32 steps at once, from the steps' slot-input projections
+ * `stepBase` `[N, slotHidden]`; returns pitch `[N, 15]` and duration bits `[N, 15, 5]`.
+ */
+function causalSlotsInfer(m: ParallelTreeDecoder, c: CausalSlots, stepBase: tf.Tensor2D, temperature: number, rng: Rng): { pitch: tf.Tensor; durBits: tf.Tensor } {
+  const [N, H] = stepBase.shape;
+  const sosRow = new Float32Array(NOTE_SIZE);
+  sosRow[PITCH_SOS] = 1;
+  let tok = tf.tile(tf.tensor2d(sosRow, [1, NOTE_SIZE]), [N, 1]) as tf.Tensor2D;
+  let sum = tf.zeros([N, NOTE_SIZE]) as tf.Tensor2D;
+  const pitches: tf.Tensor[] = [];
+  const durs: tf.Tensor[] = [];
+  for (let s = 0; s < SLOTS; s++) {
+    sum = tf.add(sum, tok) as tf.Tensor2D;
+    const ctx = tf.concat([tok, tf.div(sum, s + 1)], 1) as tf.Tensor2D;
+    const base = tf.add(stepBase, m.slotEmb.slice([0, 0, s, 0], [1, 1, 1, H]).reshape([1, H])) as tf.Tensor2D;
+    const h = causalHidden(c, base, ctx);
+    const p = pick(applyLinear(m.pitchOut, h), temperature, rng);
+    const pOne = tf.oneHot(p, PITCH_OUT).toFloat() as tf.Tensor2D;
+    const d = tf.argMax(causalDurLogits(m, c, h, pOne).reshape([N, DURATION_BITS, 2]), 2);
+    pitches.push(p);
+    durs.push(d);
+    tok = tf.concat([pOne, d.toFloat()], 1) as tf.Tensor2D;
+  }
+  return { pitch: tf.stack(pitches, 1), durBits: tf.stack(durs, 1) };
 }
 
 /** Gumbel noise for sampling at `temperature` (> 0), drawn from the seeded rng. */
@@ -224,6 +310,11 @@ export function decodeTreeInfer(
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const B = z.shape[0];
   if (m.kind === 'parallel') {
+    if (m.causal) {
+      const stepBase = applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).reshape([B * SEGMENT_STEPS, -1]) as tf.Tensor2D;
+      const out = causalSlotsInfer(m, m.causal, stepBase, temperature, rng);
+      return { pitch: out.pitch.reshape([B, SEGMENT_STEPS, SLOTS]), durBits: out.durBits.reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS]) };
+    }
     const slots = parallelSlots(m, z, featEmb);
     const pitch = applyLinear(m.pitchOut, slots);
     const dur = applyLinear(m.durOut, slots).reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS, 2]);

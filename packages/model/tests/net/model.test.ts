@@ -52,8 +52,9 @@ describe('model', () => {
       expect(out.durBits.shape).toEqual([3, 32, 15, 5]);
     });
     for (const variant of ['full', 'nochd', 'supervised', 'supervised+kl'] as const) {
-      for (const decoder of ['pianotree-gru', 'parallel'] as const) {
-        const m = buildModel(tiny({ variant, decoder }), 1);
+      for (const decoder of ['pianotree-gru', 'parallel', 'parallel-causal'] as const) {
+        const dec = decoder === 'parallel-causal' ? { decoder: 'parallel', parallel: { ...MODEL_PRESETS.tiny.parallel, slotContext: 'causal' } } : { decoder };
+        const m = buildModel(tiny({ variant, ...dec }), 1);
         const loss = tf.tidy(() => forwardLoss(m, inputs, knobs, rng).total.dataSync()[0]);
         expect(Number.isFinite(loss), `${variant}/${decoder}`).toBe(true);
         m.params.dispose();
