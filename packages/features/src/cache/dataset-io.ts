@@ -1,36 +1,29 @@
 import { dirname, resolve } from 'node:path';
-import { decodeAudioFile, readManifest, readSegments, type Chord, type Note } from '@a2s/dataset';
+import { decodeAudioFile, readManifest, readSegments, type Chord, type Note, type SegmentRow, type SongRecord } from '@a2s/dataset';
 import type { AudioDecoder } from './feature-cache.ts';
 
 /**
- * The parts of `@a2s/dataset`'s manifest and shard API this package reads: structural subsets of its
- * `SongRecord`, `Manifest` and `SegmentRow`, so that tests and benchmarks can inject their own.
+ * The parts of `@a2s/dataset`'s manifest and shard API this package reads: read-only picks of its
+ * `SongRecord`, `Manifest` and `SegmentRow`, so that tests and benchmarks can inject their own
+ * (with plain arrays for the beat samples, and any split/status strings).
  */
-export interface SongRecordLike {
-  readonly songId: string;
+type Loose<T, K extends keyof T> = { readonly [P in K]: T[P] };
+export type SongRecordLike = Loose<SongRecord, 'songId' | 'audioPath' | 'audioSha256' | 'sampleRate'> & {
   readonly split: string;
   readonly status: string;
-  readonly audioPath?: string;
-  readonly audioSha256?: string;
-  readonly sampleRate?: number;
   readonly beatSamples?: readonly number[];
-}
+};
 
 export interface ManifestLike {
   readonly songs: readonly SongRecordLike[];
 }
 
-export interface SegmentRowLike {
-  readonly songId: string;
+export type SegmentRowLike = Loose<SegmentRow, 'songId' | 'startBeat' | 'audioPath' | 'audioSha256' | 'sampleRate'> & {
   readonly split: string;
-  readonly startBeat: number;
   readonly notes: readonly Note[];
   readonly chords: readonly Chord[];
   readonly beatSamples: Int32Array | readonly number[];
-  readonly audioPath: string;
-  readonly audioSha256: string;
-  readonly sampleRate: number;
-}
+};
 
 export interface DatasetIo {
   readManifest(path: string): Promise<ManifestLike>;

@@ -1,24 +1,21 @@
-import { readManifest, readSegments, readSegmentShard, type Chord, type Note } from '@a2s/dataset';
+import { readManifest, readSegments, readSegmentShard, type Chord, type Note, type SegmentRow, type SongRecord } from '@a2s/dataset';
 
-/** The fields of a dataset SegmentRow that the report reads. */
-export interface SegmentRowLike {
-  readonly songId: string;
+type Loose<T, K extends keyof T> = { readonly [P in K]: T[P] };
+
+/** The fields of a dataset SegmentRow that the report reads (tests inject plain arrays and strings). */
+export type SegmentRowLike = Loose<SegmentRow, 'songId' | 'startBeat'> & {
   readonly split: string;
-  readonly startBeat: number;
   readonly notes: readonly Note[];
   readonly chords: readonly Chord[];
   readonly beatSamples?: ArrayLike<number>;
   readonly sampleRate?: number;
-}
+};
 
 /** The fields of a dataset SongRecord that the report reads. */
-export interface SongRecordLike {
-  readonly songId: string;
+export type SongRecordLike = Loose<SongRecord, 'songId' | 'metre' | 'segments'> & {
   readonly split: string;
   readonly status: string;
-  readonly metre?: string;
-  readonly segments?: number;
-}
+};
 
 export interface ManifestLike {
   readonly songs: readonly SongRecordLike[];
