@@ -2,6 +2,7 @@
  * Training throughput: segments/s, peak memory and time per module for a preset on a backend, on synthetic
  * batches (the numbers do not depend on the data). Usage:
  *   npx tsx bench/train-bench.ts [--preset small] [--backend wasm] [--batch 64] [--steps 5] [--frames 128] [--bins 84] [--modules true]
+ *     [--slot-context independent|causal]   (the parallel decoder's parallel.slotContext; default: the preset's)
  * `--steps 0 --modules false` times the first (warm-up) step only: for slow combinations (paper on cpu).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,9 +31,16 @@ const steps = Number(arg('steps', '5'));
 const frames = Number(arg('frames', '128'));
 const bins = Number(arg('bins', '84'));
 const withModules = arg('modules', 'true') !== 'false';
+const slotContext = arg('slot-context', '');
 
 const backend = await selectBackend(backendName);
-const cfg = ModelConfigSchema.parse({ ...MODEL_PRESETS[preset], audioFrames: frames, audioBins: bins });
+const presetCfg = MODEL_PRESETS[preset];
+const cfg = ModelConfigSchema.parse({
+  ...presetCfg,
+  audioFrames: frames,
+  audioBins: bins,
+  ...(slotContext ? { parallel: { ...presetCfg.parallel, slotContext } } : {}),
+});
 const model = buildModel(cfg, 1);
 const adam = new Adam();
 const rng = createRng(1);
@@ -92,7 +100,7 @@ disposeInputs(inputs);
 
 const result = {
   preset,
-  decoder: cfg.decoder,
+  decoder: cfg.decoder === 'parallel' ? `parallel (${cfg.parallel.slotContext})` : cfg.decoder,
   backend: backend.active,
   parameters: model.params.count(),
   batch: B,

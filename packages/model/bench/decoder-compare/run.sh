@@ -2,11 +2,12 @@
 # Decoder comparison (parallel, parallel-causal, pianotree-gru): see packages/model/README.md, "Decoder comparison".
 # Run from the repository root:
 #   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400
-#   SYSTEMS="parallel-causal" bash packages/model/bench/decoder-compare/run.sh 80 400   # one decoder only
-#   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400                 # score what exists
-# Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume: resumed training is
-# bit-identical to uninterrupted training on cpu/wasm), and predicts the test split greedily (t0) and sampled
-# (t1) at each stop. About 1 h on a 2-core machine for 80 400 (the GRU takes ~50 min of it).
+#   SYSTEMS="parallel parallel-causal" bash packages/model/bench/decoder-compare/run.sh 80 400 1869
+#   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400 1869         # score what exists
+# Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume from wherever the run
+# folder is: resumed training is bit-identical to uninterrupted training on cpu/wasm), and predicts the test
+# split greedily (t0) and sampled (t1) at each stop; points already predicted are skipped. On a quiet 2-core
+# machine: ~45 min for the GRU's 400 steps, ~5 min per parallel decoder, ~15 min more each to 1869 steps.
 set -euo pipefail
 EVAL_ONLY=0
 if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
@@ -21,16 +22,21 @@ R=data/runs
 # a2s eval refuses two folders with the same system/variant/seed).
 label() { node -e 'const fs=require("fs");const p=process.argv[1]+"/predictions.json";const j=JSON.parse(fs.readFileSync(p,"utf8"));j.system=process.argv[2];j.variant=process.argv[3];fs.writeFileSync(p,JSON.stringify(j,null,2)+"\n")' "$1" "$2" "$3"; }
 
+# Global step of a run folder's latest checkpoint (0 when it has none).
+at_step() { node -e 'try{const j=require(process.argv[1]);console.log(j.position.globalStep)}catch{console.log(0)}' "$PWD/$1/checkpoints/latest.json"; }
+
 if [[ $EVAL_ONLY == 0 ]]; then
   for x in $SYSTEMS; do   # one after the other, never in parallel
-    done_steps=0
     for s in "${STEPS[@]}"; do
-      if [[ $done_steps == 0 ]]; then
+      [[ -f $R/decoder-$x/pred-$s-t1/predictions.json ]] && continue   # this point is done
+      now=$(at_step $R/decoder-$x)
+      if [[ $now == 0 ]]; then
         npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --max-steps "$s"
-      else
-        npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --resume --max-steps $((s - done_steps))
+      elif (( now < s )); then
+        npx a2s train --config $B/$x.json --manifest $M --run-dir $R/decoder-$x --resume --max-steps $((s - now))
+      elif (( now > s )); then
+        echo "run.sh: $R/decoder-$x is at step $now, past $s: remove it to redo step $s" >&2; exit 1
       fi
-      done_steps=$s
       for t in 0 1; do
         npx a2s predict --run $R/decoder-$x --split test --manifest $M --out $R/decoder-$x/pred-$s-t$t --temperature $t
         label $R/decoder-$x/pred-$s-t$t a2s-$x ${s}steps-t$t
@@ -39,9 +45,10 @@ if [[ $EVAL_ONLY == 0 ]]; then
   done
 fi
 
+# Every prediction folder that exists for the STEPS points (the long points exist for the parallel decoders only).
 P=()
 for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal pianotree-gru; do
-  P+=(--predictions $R/decoder-$x/pred-$s-t$t)
+  [[ -f $R/decoder-$x/pred-$s-t$t/predictions.json ]] && P+=(--predictions $R/decoder-$x/pred-$s-t$t)
 done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval
 cp $R/decoder-compare-eval/summary.json $B/summary.json
