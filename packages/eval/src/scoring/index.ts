@@ -20,3 +20,15 @@ export {
   type EvaluateFoldersOptions,
   type SummaryFile,
 } from './evaluate.ts';
+export {
+  compareSystems,
+  COMPARED_METRICS,
+  comparisonMarkdown,
+  parseSystemRef,
+  verdictLine,
+  verdictOf,
+  type CompareOptions,
+  type PairedComparisonRow,
+  type SystemRef,
+  type Verdict,
+} from './compare.ts';

@@ -70,4 +70,21 @@ describe('a2s baseline + a2s eval on fixture songs', () => {
     const rows = await readMetricsTable(join(dir, 'eval', 'metrics.arrow'));
     expect(rows.filter((r) => r.metric === 'onset.f1').length).toBe(3 * row('gt', 'onset.f1').nSongs);
   });
+
+  it('a2s compare: paired comparison of two scored systems, as a table and as JSON', async () => {
+    const summary = JSON.parse(await readFile(join(dir, 'eval', 'summary.json'), 'utf8')) as SummaryFile;
+    const ref = (system: string) => {
+      const r = summary.rows.find((x) => x.system === system)!;
+      return `${system}/${r.variant}`;
+    };
+    const out = join(dir, 'compare.json');
+    const table = await a2s('compare', '--metrics', join(dir, 'eval'), '--baseline', ref('gt'), '--candidate', ref('chord-template'), '--resamples', '200', '--out', out);
+    // the ground truth scores onset F1 = 1 on every song: anything else is worse
+    expect(table).toMatch(/\| `onset.f1` \| 1.000 \| [0-9.]+ \| -[0-9.]+ \[-[0-9.]+, -[0-9.]+\] \| worse \|/);
+    expect(table).toContain(`${ref('chord-template')} vs ${ref('gt')}: no worse (margin 0.02) on`);
+    const json = JSON.parse(await readFile(out, 'utf8')) as { comparisons: { rows: { metric: string; verdict: string }[] }[] };
+    expect(json.comparisons[0].rows.find((r) => r.metric === 'onset.f1')!.verdict).toBe('worse');
+    await expect(a2s('compare', '--metrics', join(dir, 'eval'), '--baseline', 'nope/x', '--candidate', ref('gt'))).rejects.toThrow(/no rows for nope\/x; scored systems: /);
+    await expect(a2s('compare', '--metrics', join(dir, 'missing'), '--baseline', ref('gt'), '--candidate', ref('gt'))).rejects.toThrow(/no such file or folder/);
+  });
 });

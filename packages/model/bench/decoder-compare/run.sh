@@ -47,7 +47,7 @@ fi
 
 # Every prediction folder that exists for the STEPS points (the long points exist for the parallel decoders only).
 P=()
-for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal pianotree-gru; do
+for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal parallel-causal-pitch pianotree-gru; do
   [[ -f $R/decoder-$x/pred-$s-t$t/predictions.json ]] && P+=(--predictions $R/decoder-$x/pred-$s-t$t)
 done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval

@@ -62,8 +62,9 @@ export const ModelConfigSchema = z
          * its slot embedding alone. `causal`: slot s also sees the previous note and the mean of all earlier
          * tokens of its step (teacher-forced, so training stays one pass; inference runs 15 slot steps, each
          * over all time steps at once), and each note's duration is predicted given its pitch.
+         * `causal-pitch`: the same with the earlier notes' pitches only (not their duration bits).
          */
-        slotContext: z.enum(['independent', 'causal']).default('independent'),
+        slotContext: z.enum(['independent', 'causal', 'causal-pitch']).default('independent'),
       })
       .strict()
       .prefault({}),

@@ -70,8 +70,10 @@ export interface ParallelTreeDecoder {
 
 /** The `slotContext: 'causal'` layers of the parallel decoder. */
 interface CausalSlots {
-  /** [previous token | mean of the step's tokens so far] `2·NOTE_SIZE` → slotHidden */
+  /** [previous token | mean of the step's tokens so far] `2·width` → slotHidden */
   tokIn: Linear;
+  /** Token columns the context uses: NOTE_SIZE (pitch one-hot + duration bits) or PITCH_OUT (pitch only). */
+  width: number;
   /** residual layer after the token input */
   mix: Linear;
   /** the note's pitch one-hot → added to the duration head's input */
@@ -96,9 +98,10 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
       pitchOut: linear(ps, 'ptDec.pitchOut', p.slotHidden, PITCH_OUT),
       durOut: linear(ps, 'ptDec.durOut', p.slotHidden, DURATION_BITS * 2),
       causal:
-        p.slotContext === 'causal'
+        p.slotContext !== 'independent'
           ? {
-              tokIn: linear(ps, 'ptDec.tokIn', 2 * NOTE_SIZE, p.slotHidden),
+              tokIn: linear(ps, 'ptDec.tokIn', 2 * (p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT), p.slotHidden),
+              width: p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT,
               mix: linear(ps, 'ptDec.mix', p.slotHidden, p.slotHidden),
               durPitch: linear(ps, 'ptDec.durPitch', PITCH_OUT, p.slotHidden),
             }
@@ -223,7 +226,7 @@ function parallelSteps(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tenso
   return tf.add(h0, applyLinear(m.conv, tf.concat(shifted, 2), 'relu')) as tf.Tensor3D; // residual temporal conv
 }
 
-/** Causal slot state from the slot's base pre-activation `[R, H]` and its token context `[R, 2·NOTE_SIZE]`. */
+/** Causal slot state from the slot's base pre-activation `[R, H]` and its token context `[R, 2·width]`. */
 function causalHidden(c: CausalSlots, base: tf.Tensor2D, ctx: tf.Tensor2D): tf.Tensor2D {
   const h1 = tf.relu(tf.add(base, applyLinear(c.tokIn, ctx)));
   return tf.add(h1, applyLinear(c.mix, h1, 'relu')) as tf.Tensor2D;
@@ -243,10 +246,10 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D
   const base = tf.add(applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
   const ctx = tf.tidy(() => {
-    const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [B, T, SLOTS, NOTE_SIZE]);
+    const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [B, T, SLOTS, c.width]);
     const counts = tf.range(1, SLOTS + 1).reshape([1, 1, SLOTS, 1]);
     const prefix = tf.div(tf.cumsum(tokens, 2), counts);
-    return tf.gather(tf.concat([tokens, prefix], 3).reshape([B * T * SLOTS, 2 * NOTE_SIZE]), inputs.slotRows) as tf.Tensor2D;
+    return tf.gather(tf.concat([tokens, prefix], 3).reshape([B * T * SLOTS, 2 * c.width]), inputs.slotRows) as tf.Tensor2D;
   });
   const h = causalHidden(c, rows, ctx);
   return {
@@ -261,10 +264,10 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D
  */
 function causalSlotsInfer(m: ParallelTreeDecoder, c: CausalSlots, stepBase: tf.Tensor2D, temperature: number, rng: Rng): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const [N, H] = stepBase.shape;
-  const sosRow = new Float32Array(NOTE_SIZE);
+  const sosRow = new Float32Array(c.width);
   sosRow[PITCH_SOS] = 1;
-  let tok = tf.tile(tf.tensor2d(sosRow, [1, NOTE_SIZE]), [N, 1]) as tf.Tensor2D;
-  let sum = tf.zeros([N, NOTE_SIZE]) as tf.Tensor2D;
+  let tok = tf.tile(tf.tensor2d(sosRow, [1, c.width]), [N, 1]) as tf.Tensor2D;
+  let sum = tf.zeros([N, c.width]) as tf.Tensor2D;
   const pitches: tf.Tensor[] = [];
   const durs: tf.Tensor[] = [];
   for (let s = 0; s < SLOTS; s++) {
@@ -277,7 +280,7 @@ function causalSlotsInfer(m: ParallelTreeDecoder, c: CausalSlots, stepBase: tf.T
     const d = tf.argMax(causalDurLogits(m, c, h, pOne).reshape([N, DURATION_BITS, 2]), 2);
     pitches.push(p);
     durs.push(d);
-    tok = tf.concat([pOne, d.toFloat()], 1) as tf.Tensor2D;
+    tok = c.width === PITCH_OUT ? pOne : (tf.concat([pOne, d.toFloat()], 1) as tf.Tensor2D);
   }
   return { pitch: tf.stack(pitches, 1), durBits: tf.stack(durs, 1) };
 }

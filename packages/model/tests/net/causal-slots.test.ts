@@ -12,11 +12,8 @@ import { syntheticBatch } from '../../src/testing/synthetic.ts';
 
 const B = 3;
 const Z = 12;
-const cfg = ModelConfigSchema.parse({
-  ...MODEL_PRESETS.tiny,
-  decoder: 'parallel',
-  parallel: { hidden: 32, slotHidden: 32, convKernel: 3, slotContext: 'causal' },
-});
+const config = (slotContext: 'causal' | 'causal-pitch') =>
+  ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, decoder: 'parallel', parallel: { hidden: 32, slotHidden: 32, convKernel: 3, slotContext } });
 
 function batch(): Batch {
   return syntheticBatch({ size: B, audioFrames: 32, audioBins: 24, seed: 6 });
@@ -41,7 +38,8 @@ function withTree(base: Batch, pitch: Int32Array, bits: Int32Array): Batch {
   return { ...base, pianoTree: tree };
 }
 
-describe('parallel decoder, slotContext causal', () => {
+describe.each(['causal', 'causal-pitch'] as const)('parallel decoder, slotContext %s', (slotContext) => {
+  const cfg = config(slotContext);
   beforeAll(async () => {
     await selectBackend('wasm');
   });
