@@ -41,6 +41,9 @@ if [[ $EVAL_ONLY == 0 ]]; then
         npx a2s predict --run $R/decoder-$x --split test --manifest $M --out $R/decoder-$x/pred-$s-t$t --temperature $t
         label $R/decoder-$x/pred-$s-t$t a2s-$x ${s}steps-t$t
       done
+      # the validation songs (unused in training: no early stopping, no tuning) as a replication, sampled only
+      npx a2s predict --run $R/decoder-$x --split valid --manifest $M --out $R/decoder-$x/pred-$s-t1-valid --temperature 1
+      label $R/decoder-$x/pred-$s-t1-valid a2s-$x ${s}steps-t1
     done
   done
 fi
@@ -52,3 +55,25 @@ for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal pa
 done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval
 cp $R/decoder-compare-eval/summary.json $B/summary.json
+V=()
+for s in "${STEPS[@]}"; do for x in parallel parallel-causal parallel-causal-pitch pianotree-gru; do
+  [[ -f $R/decoder-$x/pred-$s-t1-valid/predictions.json ]] && V+=(--predictions $R/decoder-$x/pred-$s-t1-valid)
+done; done
+if [[ ${#V[@]} -gt 0 ]]; then
+  npx a2s eval "${V[@]}" --manifest $M --split valid --out $R/decoder-compare-eval-valid
+  cp $R/decoder-compare-eval-valid/summary.json $B/summary-valid.json
+fi
+
+# Paired comparisons with the GRU decoder at each equal-steps point (test split, then validation split).
+for s in "${STEPS[@]}"; do
+  for split in test valid; do
+    E=$R/decoder-compare-eval; sfx=""
+    if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
+    [[ -f $R/decoder-pianotree-gru/pred-$s-t1$sfx/predictions.json ]] || continue
+    C=()
+    for x in parallel parallel-causal parallel-causal-pitch; do
+      [[ -f $R/decoder-$x/pred-$s-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${s}steps-t1)
+    done
+    npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${s}steps-t1 "${C[@]}" --out $B/compare-$s-$split.json | tee $B/compare-$s-$split.md
+  done
+done

@@ -98,7 +98,7 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
       pitchOut: linear(ps, 'ptDec.pitchOut', p.slotHidden, PITCH_OUT),
       durOut: linear(ps, 'ptDec.durOut', p.slotHidden, DURATION_BITS * 2),
       causal:
-        p.slotContext !== 'independent'
+        p.slotContext === 'causal' || p.slotContext === 'causal-pitch'
           ? {
               tokIn: linear(ps, 'ptDec.tokIn', 2 * (p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT), p.slotHidden),
               width: p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT,

@@ -7,7 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError, writeFileAtomic } from '@a2s/dataset';
+import { z } from 'zod';
 import type { ResolvedTrainConfig, StageName } from '../config/train-config.ts';
+import { ModelConfigSchema } from '../config/model-config.ts';
 import type { A2SModel } from '../net/model.ts';
 import type { Adam } from './adam.ts';
 
@@ -135,6 +137,10 @@ export async function loadCheckpoint(where: string): Promise<Checkpoint> {
   if (header.format !== CHECKPOINT_FORMAT || header.version !== CHECKPOINT_VERSION) {
     throw new InputError({ file: headerPath, message: `not an ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint` });
   }
+  // Model options added after a checkpoint was written take their defaults (which reproduce the old model).
+  const model = ModelConfigSchema.safeParse(header.config?.model);
+  if (!model.success) throw new InputError({ file: headerPath, message: `invalid model config: ${z.prettifyError(model.error)}` });
+  header = { ...header, config: { ...header.config, model: model.data } };
   const binPath = path.join(dir, 'tensors.bin');
   const bin = await fs.readFile(binPath);
   const values = new Map<string, { shape: number[]; data: Float32Array }>();

@@ -49,4 +49,28 @@ describe('checkpoints', () => {
     adam.dispose();
     otherAdam.dispose();
   }, 60_000);
+
+  it('a checkpoint written before an option existed loads with its default (parallel.slotContext)', async () => {
+    const cfg = resolveTrainConfig({ preset: 'tiny', model: { audioFrames: 32, audioBins: 24, decoder: 'parallel' } });
+    expect(cfg.model.parallel.slotContext).toBe('independent');
+    const model = buildModel(cfg.model, 5);
+    const runDir = await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-ck-old-'));
+    const position = { stage: 'warmup' as const, stageIndex: 0, stepInStage: 1, globalStep: 1, epoch: 0, batchInEpoch: 1, stageDone: false };
+    const adam = new Adam();
+    const dir = await saveCheckpoint({ runDir, model, adam, position, rngState: [1, 2, 3, 4], config: cfg, manifestSha256: 'abc', backend: 'wasm' });
+    // what an older version wrote: no slotContext key
+    const headerPath = path.join(dir, 'header.json');
+    const header = JSON.parse(await fs.readFile(headerPath, 'utf8'));
+    delete header.config.model.parallel.slotContext;
+    await fs.writeFile(headerPath, JSON.stringify(header));
+    const trained = await loadTrainedModel(runDir, { backend: 'wasm' });
+    expect(trained.model.config.parallel.slotContext).toBe('independent');
+    expect(trained.model.treeDec.kind === 'parallel' && trained.model.treeDec.causal).toBe(null);
+    // an invalid option is a clear input error naming the header
+    header.config.model.parallel.slotContext = 'sideways';
+    await fs.writeFile(headerPath, JSON.stringify(header));
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/header.json.*invalid model config/s);
+    for (const m of [model, trained.model]) m.params.dispose();
+    adam.dispose();
+  }, 60_000);
 });
