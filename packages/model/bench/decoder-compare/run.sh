@@ -77,3 +77,19 @@ for s in "${STEPS[@]}"; do
     npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${s}steps-t1 "${C[@]}" --out $B/compare-$s-$split.json | tee $B/compare-$s-$split.md
   done
 done
+
+# Equal (or less) wall time: the parallel decoders at LONG steps against the GRU at GRU_STEPS steps
+# (EQUAL_TIME="GRU_STEPS:LONG", default 400:1869; 1869 parallel steps take less time than 400 GRU steps).
+EQUAL_TIME=${EQUAL_TIME:-400:1869}
+g=${EQUAL_TIME%%:*}; l=${EQUAL_TIME#*:}
+for split in test valid; do
+  E=$R/decoder-compare-eval; sfx=""
+  if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
+  [[ -f $R/decoder-pianotree-gru/pred-$g-t1$sfx/predictions.json ]] || continue
+  C=()
+  for x in parallel parallel-causal parallel-causal-pitch; do
+    [[ -f $R/decoder-$x/pred-$l-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${l}steps-t1)
+  done
+  [[ ${#C[@]} -gt 0 ]] || continue
+  npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${g}steps-t1 "${C[@]}" --out $B/compare-time-$split.json | tee $B/compare-time-$split.md
+done
