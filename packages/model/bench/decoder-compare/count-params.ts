@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { buildModel, resolveTrainConfig } from '@a2s/model';
 
 await tf.setBackend('cpu');
-for (const name of ['parallel', 'parallel-causal', 'parallel-causal-pitch', 'pianotree-gru']) {
+for (const name of ['parallel', 'parallel-causal', 'parallel-causal-pitch', 'parallel-causal-steps', 'pianotree-gru']) {
   const raw = JSON.parse(await readFile(path.join(import.meta.dirname, `${name}.json`), 'utf8'));
   const cfg = resolveTrainConfig(raw);
   // 128 frames × 88 bins: what the features-dataset-50 batches resolve to (run config.json).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Decoder comparison (parallel, parallel-causal, pianotree-gru): see packages/model/README.md, "Decoder comparison".
+# Decoder comparison (parallel, parallel-causal, parallel-causal-pitch, parallel-causal-steps, pianotree-gru): see packages/model/README.md, "Decoder comparison".
 # Run from the repository root:
 #   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400
 #   SYSTEMS="parallel parallel-causal" bash packages/model/bench/decoder-compare/run.sh 80 400 1869
@@ -50,13 +50,13 @@ fi
 
 # Every prediction folder that exists for the STEPS points (the long points exist for the parallel decoders only).
 P=()
-for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal parallel-causal-pitch pianotree-gru; do
+for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps pianotree-gru; do
   [[ -f $R/decoder-$x/pred-$s-t$t/predictions.json ]] && P+=(--predictions $R/decoder-$x/pred-$s-t$t)
 done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval
 cp $R/decoder-compare-eval/summary.json $B/summary.json
 V=()
-for s in "${STEPS[@]}"; do for x in parallel parallel-causal parallel-causal-pitch pianotree-gru; do
+for s in "${STEPS[@]}"; do for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps pianotree-gru; do
   [[ -f $R/decoder-$x/pred-$s-t1-valid/predictions.json ]] && V+=(--predictions $R/decoder-$x/pred-$s-t1-valid)
 done; done
 if [[ ${#V[@]} -gt 0 ]]; then
@@ -71,7 +71,7 @@ for s in "${STEPS[@]}"; do
     if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
     [[ -f $R/decoder-pianotree-gru/pred-$s-t1$sfx/predictions.json ]] || continue
     C=()
-    for x in parallel parallel-causal parallel-causal-pitch; do
+    for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps; do
       [[ -f $R/decoder-$x/pred-$s-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${s}steps-t1)
     done
     npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${s}steps-t1 "${C[@]}" --out $B/compare-$s-$split.json | tee $B/compare-$s-$split.md
@@ -82,12 +82,13 @@ done
 # (EQUAL_TIME="GRU_STEPS:LONG", default 400:1869; 1869 parallel steps take less time than 400 GRU steps).
 EQUAL_TIME=${EQUAL_TIME:-400:1869}
 g=${EQUAL_TIME%%:*}; l=${EQUAL_TIME#*:}
+[[ " ${STEPS[*]} " == *" $l "* ]] || exit 0   # the long point was not scored in this call
 for split in test valid; do
   E=$R/decoder-compare-eval; sfx=""
   if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
   [[ -f $R/decoder-pianotree-gru/pred-$g-t1$sfx/predictions.json ]] || continue
   C=()
-  for x in parallel parallel-causal parallel-causal-pitch; do
+  for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps; do
     [[ -f $R/decoder-$x/pred-$l-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${l}steps-t1)
   done
   [[ ${#C[@]} -gt 0 ]] || continue

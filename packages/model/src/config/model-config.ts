@@ -65,6 +65,12 @@ export const ModelConfigSchema = z
          * `causal-pitch`: the same with the earlier notes' pitches only (not their duration bits).
          */
         slotContext: z.enum(['independent', 'causal', 'causal-pitch']).default('independent'),
+        /**
+         * `previous` (needs a causal slotContext): each step also sees the notes of the steps before it (onset
+         * and note count of each of the previous 8 steps, pitches of the previous step), teacher-forced in
+         * training; inference then decodes the 32 steps one after the other.
+         */
+        stepContext: z.enum(['none', 'previous']).default('none'),
       })
       .strict()
       .prefault({}),

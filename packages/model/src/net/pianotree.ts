@@ -66,7 +66,14 @@ export interface ParallelTreeDecoder {
   pitchOut: Linear;
   durOut: Linear;
   causal: CausalSlots | null;
+  /** `stepContext: 'previous'`: the previous steps' notes `[STEP_CONTEXT_SIZE]` → added to the step state. */
+  stepCtx: Linear | null;
 }
+
+/** Steps back whose onset and note count a step sees with `stepContext: 'previous'`. */
+export const STEP_CONTEXT_LAGS = 8;
+/** Onset flags and note counts of the previous {@link STEP_CONTEXT_LAGS} steps, pitches (128) of the previous step. */
+const STEP_CONTEXT_SIZE = 2 * STEP_CONTEXT_LAGS + 128;
 
 /** The `slotContext: 'causal'` layers of the parallel decoder. */
 interface CausalSlots {
@@ -86,6 +93,9 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
   if (cfg.decoder === 'parallel') {
     const p = cfg.parallel;
     if (p.convKernel % 2 !== 1) throw new Error('model config: parallel.convKernel must be odd');
+    if (p.stepContext === 'previous' && p.slotContext === 'independent') {
+      throw new Error("model config: parallel.stepContext 'previous' needs parallel.slotContext 'causal' or 'causal-pitch'");
+    }
     return {
       kind: 'parallel',
       zBase: linear(ps, 'ptDec.zBase', zDim, p.hidden),
@@ -106,6 +116,7 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
               durPitch: linear(ps, 'ptDec.durPitch', PITCH_OUT, p.slotHidden),
             }
           : null,
+      stepCtx: p.stepContext === 'previous' ? linear(ps, 'ptDec.stepCtx', STEP_CONTEXT_SIZE, p.hidden) : null,
     };
   }
   const t = cfg.pianoTree;
@@ -243,7 +254,9 @@ function causalDurLogits(m: ParallelTreeDecoder, c: CausalSlots, h: tf.Tensor2D,
 function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D, featEmb: tf.Tensor3D | null, inputs: ModelInputs): TreeLogits {
   const B = z.shape[0];
   const T = SEGMENT_STEPS;
-  const base = tf.add(applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).expandDims(2), m.slotEmb); // [B, 32, 15, H]
+  let steps = parallelSteps(m, z, featEmb);
+  if (m.stepCtx) steps = withStepContext(m.stepCtx, steps, tf.tidy(() => stepContextTrain(inputs.noteTokens)));
+  const base = tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
   const ctx = tf.tidy(() => {
     const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [B, T, SLOTS, c.width]);
@@ -256,6 +269,67 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D
     pitch: applyLinear(m.pitchOut, h) as tf.Tensor2D,
     dur: causalDurLogits(m, c, h, inputs.pitchTarget).reshape([-1, DURATION_BITS, 2]) as tf.Tensor3D,
   };
+}
+
+/** Step states `[..., hidden]` plus the (relu'd) projection of their previous-steps context. */
+function withStepContext<T extends tf.Tensor>(l: Linear, steps: T, ctx: tf.Tensor): T {
+  return tf.add(steps, applyLinear(l, ctx, 'relu')) as T;
+}
+
+/** Context `[B, 32, STEP_CONTEXT_SIZE]` of every step from per-step pitch sums `[B, 32, 128]` (zeros before the segment). */
+function stepContextFromPitchSums(pitchSums: tf.Tensor3D): tf.Tensor3D {
+  const [B, T] = pitchSums.shape;
+  const counts = tf.sum(pitchSums, 2, true); // [B, T, 1]
+  const onset = tf.cast(tf.greater(counts, 0), 'float32');
+  const lagged = (x: tf.Tensor3D, k: number) => tf.pad(x.slice([0, 0, 0], [B, T - k, -1]), [[0, 0], [k, 0], [0, 0]]);
+  const parts: tf.Tensor[] = [];
+  for (let k = 1; k <= STEP_CONTEXT_LAGS; k++) parts.push(lagged(onset as tf.Tensor3D, k), tf.div(lagged(counts as tf.Tensor3D, k), 4));
+  parts.push(lagged(pitchSums, 1));
+  return tf.concat(parts, 2) as tf.Tensor3D;
+}
+
+/** Teacher-forced step context from the ground-truth note tokens `[B, 32, 16, NOTE_SIZE]`. */
+function stepContextTrain(noteTokens: tf.Tensor4D): tf.Tensor3D {
+  const [B, T, S] = noteTokens.shape;
+  return stepContextFromPitchSums(tf.sum(noteTokens.slice([0, 0, 1, 0], [B, T, S - 1, 128]), 2) as tf.Tensor3D);
+}
+
+/** Pitch sums `[B, 128]` of one decoded step: the notes before the first EOS (SOS predictions are not notes). */
+function decodedPitchSums(pitch: tf.Tensor): tf.Tensor2D {
+  const isEos = tf.cast(tf.equal(pitch, PITCH_EOS), 'float32');
+  const open = tf.cast(tf.equal(tf.sub(tf.cumsum(isEos, 1), isEos), 0), 'float32');
+  const valid = tf.mul(open, tf.cast(tf.less(pitch, 128), 'float32')); // [B, 15]
+  return tf.sum(tf.mul(tf.oneHot(tf.cast(pitch, 'int32'), PITCH_OUT).slice([0, 0, 0], [-1, -1, 128]), valid.expandDims(2)), 1) as tf.Tensor2D;
+}
+
+/**
+ * `stepContext: 'previous'` inference: the 32 steps one after the other (each step's slots as
+ * {@link causalSlotsInfer}), each step seeing the notes decoded for the steps before it.
+ */
+function stepCausalInfer(
+  m: ParallelTreeDecoder,
+  c: CausalSlots,
+  stepCtx: Linear,
+  steps: tf.Tensor3D,
+  temperature: number,
+  rng: Rng,
+): { pitch: tf.Tensor; durBits: tf.Tensor } {
+  const [B, T] = steps.shape;
+  const sums: tf.Tensor2D[] = [];
+  const pitches: tf.Tensor[] = [];
+  const durs: tf.Tensor[] = [];
+  for (let t = 0; t < T; t++) {
+    // row t of the context of the steps decoded so far (steps ≥ t count as empty: row t only sees steps < t)
+    const rows = [...sums];
+    while (rows.length < T) rows.push(tf.zeros([B, 128]));
+    const ctx = stepContextFromPitchSums(tf.stack(rows, 1) as tf.Tensor3D).slice([0, t, 0], [B, 1, -1]).reshape([B, STEP_CONTEXT_SIZE]);
+    const h = withStepContext(stepCtx, steps.slice([0, t, 0], [B, 1, -1]).reshape([B, -1]) as tf.Tensor2D, ctx);
+    const out = causalSlotsInfer(m, c, applyLinear(m.slotIn, h) as tf.Tensor2D, temperature, rng);
+    pitches.push(out.pitch);
+    durs.push(out.durBits);
+    sums.push(decodedPitchSums(out.pitch));
+  }
+  return { pitch: tf.stack(pitches, 1), durBits: tf.stack(durs, 1) };
 }
 
 /**
@@ -313,6 +387,7 @@ export function decodeTreeInfer(
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const B = z.shape[0];
   if (m.kind === 'parallel') {
+    if (m.causal && m.stepCtx) return stepCausalInfer(m, m.causal, m.stepCtx, parallelSteps(m, z, featEmb), temperature, rng);
     if (m.causal) {
       const stepBase = applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).reshape([B * SEGMENT_STEPS, -1]) as tf.Tensor2D;
       const out = causalSlotsInfer(m, m.causal, stepBase, temperature, rng);

@@ -12,8 +12,8 @@ import { syntheticBatch } from '../../src/testing/synthetic.ts';
 
 const B = 3;
 const Z = 12;
-const config = (slotContext: 'causal' | 'causal-pitch') =>
-  ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, decoder: 'parallel', parallel: { hidden: 32, slotHidden: 32, convKernel: 3, slotContext } });
+type Contexts = { slotContext: 'causal' | 'causal-pitch'; stepContext: 'none' | 'previous' };
+const config = (c: Contexts) => ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, decoder: 'parallel', parallel: { hidden: 32, slotHidden: 32, convKernel: 3, ...c } });
 
 function batch(): Batch {
   return syntheticBatch({ size: B, audioFrames: 32, audioBins: 24, seed: 6 });
@@ -38,8 +38,12 @@ function withTree(base: Batch, pitch: Int32Array, bits: Int32Array): Batch {
   return { ...base, pianoTree: tree };
 }
 
-describe.each(['causal', 'causal-pitch'] as const)('parallel decoder, slotContext %s', (slotContext) => {
-  const cfg = config(slotContext);
+describe.each([
+  { slotContext: 'causal', stepContext: 'none' },
+  { slotContext: 'causal-pitch', stepContext: 'none' },
+  { slotContext: 'causal-pitch', stepContext: 'previous' },
+] as const)('parallel decoder, slotContext $slotContext, stepContext $stepContext', (contexts) => {
+  const cfg = config(contexts);
   beforeAll(async () => {
     await selectBackend('wasm');
   });
