@@ -36,6 +36,11 @@ export interface ModelInputs {
    * computed there, so the output layers run on these rows only (PAD targets are ignored in the reference too).
    */
   slotRows: tf.Tensor1D;
+  /**
+   * `[M, 2·NOTE_SIZE]` teacher-forcing context of each `slotRows` slot for the causal parallel decoder: the
+   * token before it (SOS or the previous note) | the mean of its step's tokens up to that one.
+   */
+  slotContext: tf.Tensor2D;
   /** `[M, 130]` one-hot pitch targets of `slotRows`. */
   pitchTarget: tf.Tensor2D;
   pitchCount: number;
@@ -97,6 +102,22 @@ export function batchToInputs(batch: Batch): ModelInputs {
       }
     }
   }
+  // slot context: slot s (0-based among the 15 predicted) sees tokens 0..s of its step (token 0 = SOS)
+  const ctx = new Float32Array(M * 2 * NOTE_SIZE);
+  for (let r = 0; r < M; r++) {
+    const bt = Math.floor(rows[r] / SLOTS);
+    const s = rows[r] % SLOTS;
+    const out = r * 2 * NOTE_SIZE;
+    for (let j = 0; j <= s; j++) {
+      const tok = (bt * S + j) * NOTE_SIZE;
+      for (let k = 0; k < NOTE_SIZE; k++) ctx[out + NOTE_SIZE + k] += tokens[tok + k];
+    }
+    const prev = (bt * S + s) * NOTE_SIZE;
+    for (let k = 0; k < NOTE_SIZE; k++) {
+      ctx[out + k] = tokens[prev + k];
+      ctx[out + NOTE_SIZE + k] /= s + 1;
+    }
+  }
   const nBeats = B * SEGMENT_BEATS;
   const root = new Float32Array(nBeats * 12);
   const chroma = new Float32Array(nBeats * 24);
@@ -122,6 +143,7 @@ export function batchToInputs(batch: Batch): ModelInputs {
     noteTokens: tf.tensor4d(tokens, [B, T, S, NOTE_SIZE]),
     noteMask: tf.tensor2d(mask, [B * T, S]),
     slotRows: tf.tensor1d(rows, 'int32'),
+    slotContext: tf.tensor2d(ctx, [M, 2 * NOTE_SIZE]),
     pitchTarget: tf.tensor2d(pitchT, [M, PITCH_OUT]),
     pitchCount: M,
     durTarget: tf.tensor3d(durT, [M, DURATION_BITS, 2]),

@@ -258,12 +258,10 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D
   if (m.stepCtx) steps = withStepContext(m.stepCtx, steps, tf.tidy(() => stepContextTrain(inputs.noteTokens)));
   const base = tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
-  const ctx = tf.tidy(() => {
-    const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [B, T, SLOTS, c.width]);
-    const counts = tf.range(1, SLOTS + 1).reshape([1, 1, SLOTS, 1]);
-    const prefix = tf.div(tf.cumsum(tokens, 2), counts);
-    return tf.gather(tf.concat([tokens, prefix], 3).reshape([B * T * SLOTS, 2 * c.width]), inputs.slotRows) as tf.Tensor2D;
-  });
+  const ctx =
+    c.width === NOTE_SIZE
+      ? inputs.slotContext
+      : (tf.concat([inputs.slotContext.slice([0, 0], [-1, c.width]), inputs.slotContext.slice([0, NOTE_SIZE], [-1, c.width])], 1) as tf.Tensor2D);
   const h = causalHidden(c, rows, ctx);
   return {
     pitch: applyLinear(m.pitchOut, h) as tf.Tensor2D,

@@ -38,6 +38,24 @@ function withTree(base: Batch, pitch: Int32Array, bits: Int32Array): Batch {
   return { ...base, pianoTree: tree };
 }
 
+describe('batchToInputs slot context', () => {
+  it('is, bit for bit, the token before each note slot and the running mean of its step’s tokens', async () => {
+    await selectBackend('wasm');
+    const inputs = batchToInputs(batch());
+    const [Bn, T, S, W] = inputs.noteTokens.shape;
+    const expected = tf.tidy(() => {
+      const tokens = inputs.noteTokens.slice([0, 0, 0, 0], [Bn, T, SLOTS, W]);
+      const prefix = tf.div(tf.cumsum(tokens, 2), tf.range(1, SLOTS + 1).reshape([1, 1, SLOTS, 1]));
+      return tf.gather(tf.concat([tokens, prefix], 3).reshape([Bn * T * SLOTS, 2 * W]), inputs.slotRows);
+    });
+    expect(S).toBe(SLOTS + 1);
+    expect(inputs.slotContext.shape).toEqual(expected.shape);
+    expect(Array.from(inputs.slotContext.dataSync())).toEqual(Array.from(expected.dataSync()));
+    expected.dispose();
+    disposeInputs(inputs);
+  });
+});
+
 describe.each([
   { slotContext: 'causal', stepContext: 'none' },
   { slotContext: 'causal-pitch', stepContext: 'none' },
