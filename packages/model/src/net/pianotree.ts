@@ -174,7 +174,7 @@ export function decodeTreeTrain(
   rng: Rng,
 ): TreeLogits {
   if (m.kind === 'parallel') {
-    if (m.causal) return causalSlotsTrain(m, m.causal, z, featEmb, inputs);
+    if (m.causal) return causalSlotsTrain(m, m.causal, z, featEmb, inputs, tfrNote, rng);
     const slots = parallelSlots(m, z, featEmb);
     return slotLogits(m, gatherRows(slots.reshape([-1, slots.shape[3]]) as tf.Tensor2D, inputs.slotRows));
   }
@@ -251,11 +251,36 @@ function causalDurLogits(m: ParallelTreeDecoder, c: CausalSlots, h: tf.Tensor2D,
  * Teacher-forced causal slots, computed on the non-PAD rows only: slot s sees token s of the step (SOS for
  * the first slot, else the previous note) and the mean of tokens 0..s; its duration sees its target pitch.
  */
-function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, z: tf.Tensor2D, featEmb: tf.Tensor3D | null, inputs: ModelInputs): TreeLogits {
+function causalSlotsTrain(
+  m: ParallelTreeDecoder,
+  c: CausalSlots,
+  z: tf.Tensor2D,
+  featEmb: tf.Tensor3D | null,
+  inputs: ModelInputs,
+  tfr: number,
+  rng: Rng,
+): TreeLogits {
   const B = z.shape[0];
   const T = SEGMENT_STEPS;
   let steps = parallelSteps(m, z, featEmb);
-  if (m.stepCtx) steps = withStepContext(m.stepCtx, steps, tf.tidy(() => stepContextTrain(inputs.noteTokens)));
+  if (m.stepCtx) {
+    const stepCtx = m.stepCtx;
+    const ctx = tf.tidy(() => {
+      const gt = stepPitchSums(inputs.noteTokens);
+      if (tfr >= 1) return stepContextFromPitchSums(gt);
+      // Scheduled sampling at the time level: each step's notes are, with probability 1 − tfr, replaced by
+      // notes the model samples for it (all steps at once, given the ground-truth context; no gradient).
+      const first = withStepContext(stepCtx, steps, stepContextFromPitchSums(gt));
+      const out = causalSlotsInfer(m, c, applyLinear(m.slotIn, first).reshape([B * T, -1]) as tf.Tensor2D, 1, rng);
+      // read back and re-upload: a constant, cut from the gradient tape (argmax/one-hot have no gradient)
+      const sampled = tf.tensor3d(decodedPitchSums(out.pitch).dataSync() as Float32Array, [B, T, 128]);
+      const keep = new Float32Array(B * T);
+      for (let i = 0; i < keep.length; i++) keep[i] = rng.next() < tfr ? 1 : 0;
+      const k = tf.tensor3d(keep, [B, T, 1]);
+      return stepContextFromPitchSums(tf.add(tf.mul(gt, k), tf.mul(sampled, tf.sub(1, k))) as tf.Tensor3D);
+    });
+    steps = withStepContext(stepCtx, steps, ctx);
+  }
   const base = tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
   const ctx =
@@ -286,10 +311,10 @@ function stepContextFromPitchSums(pitchSums: tf.Tensor3D): tf.Tensor3D {
   return tf.concat(parts, 2) as tf.Tensor3D;
 }
 
-/** Teacher-forced step context from the ground-truth note tokens `[B, 32, 16, NOTE_SIZE]`. */
-function stepContextTrain(noteTokens: tf.Tensor4D): tf.Tensor3D {
+/** Per-step pitch sums `[B, 32, 128]` of the ground-truth note tokens `[B, 32, 16, NOTE_SIZE]`. */
+function stepPitchSums(noteTokens: tf.Tensor4D): tf.Tensor3D {
   const [B, T, S] = noteTokens.shape;
-  return stepContextFromPitchSums(tf.sum(noteTokens.slice([0, 0, 1, 0], [B, T, S - 1, 128]), 2) as tf.Tensor3D);
+  return tf.sum(noteTokens.slice([0, 0, 1, 0], [B, T, S - 1, 128]), 2) as tf.Tensor3D;
 }
 
 /** Pitch sums `[B, 128]` of one decoded step: the notes before the first EOS (SOS predictions are not notes). */

@@ -122,4 +122,26 @@ describe.each([
     disposeInputs(inputs);
     ps.dispose();
   });
+
+  it('trains with time-level scheduled sampling: finite gradients, no tensor leaks', () => {
+    if (contexts.stepContext !== 'previous') return;
+    const ps = new ParamStore(createRng(4));
+    const dec = treeDecoder(ps, cfg, Z, 0);
+    const z = tf.randomNormal([B, Z], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const inputs = batchToInputs(batch());
+    const before = tf.memory().numTensors;
+    const rng = createRng(3);
+    const { value, grads } = tf.variableGrads(() => {
+      const l = decodeTreeTrain(dec, z, null, inputs, 0.5, rng);
+      return tf.add(tf.mean(l.pitch), tf.mean(l.dur)) as tf.Scalar;
+    }, [...ps.vars.values()]);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    expect(Object.keys(grads).length).toBe(ps.vars.size);
+    for (const g of Object.values(grads)) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeInputs(inputs);
+    z.dispose();
+    ps.dispose();
+  });
 });
