@@ -10,9 +10,9 @@ import { createRng } from '@a2s/dataset';
 import { selectBackend, type BackendName } from '../src/tf/backend.ts';
 import { ModelConfigSchema } from '../src/config/model-config.ts';
 import { MODEL_PRESETS, type PresetName } from '../src/config/presets.ts';
-import { buildModel, type TrainKnobs } from '../src/net/model.ts';
+import { buildModel } from '../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../src/net/inputs.ts';
-import { syntheticBatch } from '../src/testing/synthetic.ts';
+import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
 import { Adam } from '../src/train/adam.ts';
 import { trainStep } from '../src/train/step.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../src/net/encoders.ts';
@@ -44,14 +44,7 @@ const cfg = ModelConfigSchema.parse({
 const model = buildModel(cfg, 1);
 const adam = new Adam();
 const rng = createRng(1);
-const knobs: TrainKnobs = {
-  klWeights: { chd: 0.01, aud: 0.01, sym: 0.01 },
-  tfr: { time: 0.8, note: 0.8, chord: 0.5 },
-  symbolic: 'encode',
-  priorStd: 0.1,
-  pitchWeight: 1,
-  durWeight: 0.5,
-};
+const knobs = SYNTHETIC_KNOBS;
 let peakRss = 0;
 let peakTfBytes = 0;
 const sample = () => {

@@ -2,9 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { InputError, sha256File, writeFileAtomic } from '@a2s/dataset';
-import { parseInteger } from './eval.ts';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { collect, parseInteger } from './eval.ts';
 
 function parseMargin(value: string): number {
   const n = Number(value);

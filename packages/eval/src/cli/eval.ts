@@ -14,7 +14,8 @@ export function parseInteger(value: string): number {
   return n;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Commander accumulator for a repeatable option. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `a2s eval`: scores prediction folders against a manifest split. */
 export function registerEvalCommand(program: Command): void {

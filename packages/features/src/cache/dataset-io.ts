@@ -7,8 +7,7 @@ import type { AudioDecoder } from './feature-cache.ts';
  * `SongRecord`, `Manifest` and `SegmentRow`, so that tests and benchmarks can inject their own
  * (with plain arrays for the beat samples, and any split/status strings).
  */
-type Loose<T, K extends keyof T> = { readonly [P in K]: T[P] };
-export type SongRecordLike = Loose<SongRecord, 'songId' | 'audioPath' | 'audioSha256' | 'sampleRate'> & {
+export type SongRecordLike = Readonly<Pick<SongRecord, 'songId' | 'audioPath' | 'audioSha256' | 'sampleRate'>> & {
   readonly split: string;
   readonly status: string;
   readonly beatSamples?: readonly number[];
@@ -18,7 +17,7 @@ export interface ManifestLike {
   readonly songs: readonly SongRecordLike[];
 }
 
-export type SegmentRowLike = Loose<SegmentRow, 'songId' | 'startBeat' | 'audioPath' | 'audioSha256' | 'sampleRate'> & {
+export type SegmentRowLike = Readonly<Pick<SegmentRow, 'songId' | 'startBeat' | 'audioPath' | 'audioSha256' | 'sampleRate'>> & {
   readonly split: string;
   readonly notes: readonly Note[];
   readonly chords: readonly Chord[];

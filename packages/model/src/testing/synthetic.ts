@@ -5,6 +5,7 @@
  */
 import { createRng, type Note, SEGMENT_BEATS, SEGMENT_STEPS, STEPS_PER_BEAT } from '@a2s/dataset';
 import type { BatchSource } from '../train/trainer.ts';
+import type { TrainKnobs } from '../net/model.ts';
 import {
   AUX_DIMS,
   CHORD_DIMS,
@@ -141,3 +142,13 @@ export function syntheticSource(o: SyntheticOptions & { batches: number; nanAt?:
     batchesPerEpoch: async () => o.batches,
   };
 }
+
+/** Mid-training knobs for tests and benchmarks: small KL weights, teacher forcing 0.8 (chords 0.5), score input. */
+export const SYNTHETIC_KNOBS: TrainKnobs = {
+  klWeights: { chd: 0.01, aud: 0.01, sym: 0.01 },
+  tfr: { time: 0.8, note: 0.8, chord: 0.5 },
+  symbolic: 'encode',
+  priorStd: 0.1,
+  pitchWeight: 1,
+  durWeight: 0.5,
+};

@@ -4,25 +4,18 @@ import { createRng } from '@a2s/dataset';
 import { selectBackend } from '../../src/tf/backend.ts';
 import { ModelConfigSchema, type ModelConfig } from '../../src/config/model-config.ts';
 import { MODEL_PRESETS } from '../../src/config/presets.ts';
-import { buildModel, forwardLoss, infer, type TrainKnobs } from '../../src/net/model.ts';
+import { buildModel, forwardLoss, infer } from '../../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../../src/net/inputs.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../../src/net/encoders.ts';
 import { decodeChords, decodeFeatures } from '../../src/net/aux-decoders.ts';
-import { syntheticBatch } from '../../src/testing/synthetic.ts';
+import { SYNTHETIC_KNOBS, syntheticBatch } from '../../src/testing/synthetic.ts';
 import { Adam } from '../../src/train/adam.ts';
 import { trainStep } from '../../src/train/step.ts';
 import { arrangeSegments } from '../../src/infer/predict.ts';
 
 const FRAMES = 32;
 const BINS = 24;
-const knobs: TrainKnobs = {
-  klWeights: { chd: 0.01, aud: 0.01, sym: 0.01 },
-  tfr: { time: 0.8, note: 0.8, chord: 0.5 },
-  symbolic: 'encode',
-  priorStd: 0.1,
-  pitchWeight: 1,
-  durWeight: 0.5,
-};
+const knobs = SYNTHETIC_KNOBS;
 
 function tiny(over: Record<string, unknown> = {}): ModelConfig {
   return ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, audioFrames: FRAMES, audioBins: BINS, ...over });

@@ -1,9 +1,7 @@
 import { readManifest, readSegments, readSegmentShard, type Chord, type Note, type SegmentRow, type SongRecord } from '@a2s/dataset';
 
-type Loose<T, K extends keyof T> = { readonly [P in K]: T[P] };
-
 /** The fields of a dataset SegmentRow that the report reads (tests inject plain arrays and strings). */
-export type SegmentRowLike = Loose<SegmentRow, 'songId' | 'startBeat'> & {
+export type SegmentRowLike = Readonly<Pick<SegmentRow, 'songId' | 'startBeat'>> & {
   readonly split: string;
   readonly notes: readonly Note[];
   readonly chords: readonly Chord[];
@@ -12,7 +10,7 @@ export type SegmentRowLike = Loose<SegmentRow, 'songId' | 'startBeat'> & {
 };
 
 /** The fields of a dataset SongRecord that the report reads. */
-export type SongRecordLike = Loose<SongRecord, 'songId' | 'metre' | 'segments'> & {
+export type SongRecordLike = Readonly<Pick<SongRecord, 'songId' | 'metre' | 'segments'>> & {
   readonly split: string;
   readonly status: string;
 };
