@@ -2,7 +2,7 @@
 # Decoder comparison (parallel, parallel-causal, parallel-causal-pitch, parallel-causal-steps, pianotree-gru): see packages/model/README.md, "Decoder comparison".
 # Run from the repository root:
 #   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400
-#   SYSTEMS="parallel parallel-causal" bash packages/model/bench/decoder-compare/run.sh 80 400 1869
+#   SYSTEMS="parallel parallel-causal parallel-causal-pitch" bash packages/model/bench/decoder-compare/run.sh 80 400 1869
 #   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400 1869         # score what exists
 # Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume from wherever the run
 # folder is: resumed training is bit-identical to uninterrupted training on cpu/wasm), and predicts the test
@@ -13,7 +13,9 @@ EVAL_ONLY=0
 if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
 STEPS=("$@")
 [[ ${#STEPS[@]} -gt 0 ]] || STEPS=(80 400)
-SYSTEMS=${SYSTEMS:-"parallel parallel-causal pianotree-gru"}
+PARALLEL="parallel parallel-causal parallel-causal-pitch parallel-causal-steps"
+ALL="$PARALLEL pianotree-gru"
+SYSTEMS=${SYSTEMS:-$ALL}
 M=data/bench/features-dataset-50/manifest.json
 B=packages/model/bench/decoder-compare
 R=data/runs
@@ -50,13 +52,13 @@ fi
 
 # Every prediction folder that exists for the STEPS points (the long points exist for the parallel decoders only).
 P=()
-for s in "${STEPS[@]}"; do for t in 0 1; do for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps pianotree-gru; do
+for s in "${STEPS[@]}"; do for t in 0 1; do for x in $ALL; do
   [[ -f $R/decoder-$x/pred-$s-t$t/predictions.json ]] && P+=(--predictions $R/decoder-$x/pred-$s-t$t)
 done; done; done
 npx a2s eval "${P[@]}" --manifest $M --split test --out $R/decoder-compare-eval
 cp $R/decoder-compare-eval/summary.json $B/summary.json
 V=()
-for s in "${STEPS[@]}"; do for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps pianotree-gru; do
+for s in "${STEPS[@]}"; do for x in $ALL; do
   [[ -f $R/decoder-$x/pred-$s-t1-valid/predictions.json ]] && V+=(--predictions $R/decoder-$x/pred-$s-t1-valid)
 done; done
 if [[ ${#V[@]} -gt 0 ]]; then
@@ -71,7 +73,7 @@ for s in "${STEPS[@]}"; do
     if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
     [[ -f $R/decoder-pianotree-gru/pred-$s-t1$sfx/predictions.json ]] || continue
     C=()
-    for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps; do
+    for x in $PARALLEL; do
       [[ -f $R/decoder-$x/pred-$s-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${s}steps-t1)
     done
     npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${s}steps-t1 "${C[@]}" --out $B/compare-$s-$split.json | tee $B/compare-$s-$split.md
@@ -88,7 +90,7 @@ for split in test valid; do
   if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
   [[ -f $R/decoder-pianotree-gru/pred-$g-t1$sfx/predictions.json ]] || continue
   C=()
-  for x in parallel parallel-causal parallel-causal-pitch parallel-causal-steps; do
+  for x in $PARALLEL; do
     [[ -f $R/decoder-$x/pred-$l-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${l}steps-t1)
   done
   [[ ${#C[@]} -gt 0 ]] || continue
