@@ -1,13 +1,14 @@
 // Parameter counts of the decoder-comparison configs (total and PianoTree decoder only).
 // Run: npx tsx packages/model/bench/decoder-compare/count-params.ts
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildModel, resolveTrainConfig } from '@a2s/model';
 
 await tf.setBackend('cpu');
-for (const name of ['parallel', 'parallel-causal', 'parallel-causal-pitch', 'parallel-causal-steps', 'pianotree-gru']) {
+const names = (await readdir(import.meta.dirname)).filter((f) => f.endsWith('.json') && !f.startsWith('summary') && !f.startsWith('compare')).sort();
+for (const name of names.map((f) => f.slice(0, -'.json'.length))) {
   const raw = JSON.parse(await readFile(path.join(import.meta.dirname, `${name}.json`), 'utf8'));
   const cfg = resolveTrainConfig(raw);
   // 128 frames × 88 bins: what the features-dataset-50 batches resolve to (run config.json).

@@ -13,7 +13,7 @@ EVAL_ONLY=0
 if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
 STEPS=("$@")
 [[ ${#STEPS[@]} -gt 0 ]] || STEPS=(80 400)
-PARALLEL="parallel parallel-causal parallel-causal-pitch parallel-causal-steps"
+PARALLEL="parallel parallel-causal parallel-causal-pitch parallel-causal-steps parallel-rhythm parallel-rhythm-wide"
 ALL="$PARALLEL pianotree-gru"
 SYSTEMS=${SYSTEMS:-$ALL}
 M=data/bench/features-dataset-50/manifest.json

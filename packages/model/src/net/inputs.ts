@@ -18,6 +18,33 @@ export const NOTE_SIZE = PITCH_OUT + DURATION_BITS;
 /** Predicted note slots per step (slot 0 is SOS). */
 export const SLOTS = PIANOTREE_MAX_NOTES - 1;
 
+/** Onset-context widths of the parallel decoder's rhythm head: every earlier step of the segment, and a window of steps −15..+16. */
+export const ONSET_LAGS = SEGMENT_STEPS - 1;
+export const ONSET_WINDOW = SEGMENT_STEPS;
+const ONSET_WINDOW_BEFORE = 15;
+
+/**
+ * Onset context of every step from its segment's onset flags `onsets` `[B·32]` (1 = the step has a note):
+ * `lags` `[B·32, 31]` holds the flag of step t−k at column k−1 and `window` `[B·32, 32]` the flag of step t+j
+ * at column j+15 (j = −15..16); steps outside the segment count as 0.
+ */
+export function onsetContext(onsets: ArrayLike<number>, B: number): { lags: Float32Array; window: Float32Array } {
+  const T = SEGMENT_STEPS;
+  const lags = new Float32Array(B * T * ONSET_LAGS);
+  const window = new Float32Array(B * T * ONSET_WINDOW);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      for (let k = 1; k <= t; k++) lags[row * ONSET_LAGS + k - 1] = onsets[b * T + t - k];
+      for (let c = 0; c < ONSET_WINDOW; c++) {
+        const u = t + c - ONSET_WINDOW_BEFORE;
+        if (u >= 0 && u < T) window[row * ONSET_WINDOW + c] = onsets[b * T + u];
+      }
+    }
+  }
+  return { lags, window };
+}
+
 /** A batch as tensors, with the one-hot targets the losses need. Dispose with {@link disposeInputs}. */
 export interface ModelInputs {
   size: number;
@@ -41,6 +68,13 @@ export interface ModelInputs {
    * token before it (SOS or the previous note) | the mean of its step's tokens up to that one.
    */
   slotContext: tf.Tensor2D;
+  /** `[B, 32]` 1 where the step has at least one note (the rhythm head's targets). */
+  stepOnsets: tf.Tensor2D;
+  /** `[B·32, ONSET_LAGS]` and `[B·32, ONSET_WINDOW]`: {@link onsetContext} of `stepOnsets`. */
+  onsetLags: tf.Tensor2D;
+  onsetWindow: tf.Tensor2D;
+  /** `[M, 2]` per `slotRows` row: [first slot of a step with notes, first slot of an empty step]. */
+  firstSlot: tf.Tensor2D;
   /** `[M, 130]` one-hot pitch targets of `slotRows`. */
   pitchTarget: tf.Tensor2D;
   pitchCount: number;
@@ -71,6 +105,14 @@ export function batchToInputs(batch: Batch): ModelInputs {
     for (let s = 1; s < S; s++) if (tree[(bt * S + s) * PIANOTREE_COLUMNS] !== PITCH_PAD) rows.push(bt * SLOTS + (s - 1));
   }
   const M = rows.length;
+  const onsets = new Float32Array(B * T);
+  for (let bt = 0; bt < B * T; bt++) onsets[bt] = tree[(bt * S + 1) * PIANOTREE_COLUMNS] < PITCHES ? 1 : 0;
+  const first = new Float32Array(M * 2);
+  for (let r = 0; r < M; r++) {
+    if (rows[r] % SLOTS !== 0) continue;
+    first[r * 2 + (onsets[Math.floor(rows[r] / SLOTS)] ? 0 : 1)] = 1;
+  }
+  const onsetCtx = onsetContext(onsets, B);
   const pitchT = new Float32Array(M * PITCH_OUT);
   const durT = new Float32Array(M * DURATION_BITS * 2);
   let durCount = 0;
@@ -144,6 +186,10 @@ export function batchToInputs(batch: Batch): ModelInputs {
     noteMask: tf.tensor2d(mask, [B * T, S]),
     slotRows: tf.tensor1d(rows, 'int32'),
     slotContext: tf.tensor2d(ctx, [M, 2 * NOTE_SIZE]),
+    stepOnsets: tf.tensor2d(onsets, [B, T]),
+    onsetLags: tf.tensor2d(onsetCtx.lags, [B * T, ONSET_LAGS]),
+    onsetWindow: tf.tensor2d(onsetCtx.window, [B * T, ONSET_WINDOW]),
+    firstSlot: tf.tensor2d(first, [M, 2]),
     pitchTarget: tf.tensor2d(pitchT, [M, PITCH_OUT]),
     pitchCount: M,
     durTarget: tf.tensor3d(durT, [M, DURATION_BITS, 2]),

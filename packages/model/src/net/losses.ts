@@ -9,6 +9,8 @@ export interface LossTerms {
   total: tf.Scalar;
   pitch: tf.Scalar;
   dur: tf.Scalar;
+  /** Onset BCE of the parallel decoder's rhythm head (`rhythm: 'autoregressive'`), per step; 0 without one. */
+  rhythm: tf.Scalar;
   chord: tf.Scalar;
   aux: tf.Scalar;
   kl_chd: tf.Scalar;
@@ -29,7 +31,8 @@ function bce(p: tf.Tensor, target: tf.Tensor): tf.Scalar {
 }
 
 /**
- * The reference's objective: PianoTree (pitch CE + 0.5 · duration-bit CE, PAD ignored) + chord
+ * The reference's objective: PianoTree (pitch CE + 0.5 · duration-bit CE, PAD ignored; + the rhythm head's
+ * onset BCE when the parallel decoder has one) + chord
  * (root + chroma + bass CE) + features (BCE bass + MSE intensity + BCE melody onset) + weighted KLs.
  */
 export function lossTerms(a: {
@@ -45,6 +48,12 @@ export function lossTerms(a: {
   const pitch = maskedCe(tree.pitch, inputs.pitchTarget, inputs.pitchCount);
   const dur = maskedCe(tree.dur, inputs.durTarget, inputs.durCount);
   let total: tf.Tensor = tf.add(tf.mul(pitch, knobs.pitchWeight), tf.mul(dur, knobs.durWeight));
+  let rhythm: tf.Scalar = zero;
+  if (tree.onset) {
+    // BCE with logits x and targets y: softplus(x) − x·y, mean over the B·32 steps
+    rhythm = tf.mean(tf.sub(tf.softplus(tree.onset), tf.mul(tree.onset, inputs.stepOnsets))) as tf.Scalar;
+    total = tf.add(total, rhythm);
+  }
   let chordL: tf.Scalar = zero;
   if (chord) {
     const beats = inputs.size * 8;
@@ -68,5 +77,5 @@ export function lossTerms(a: {
   if (kl.chd && knobs.klWeights.chd > 0) total = tf.add(total, tf.mul(klChd, knobs.klWeights.chd));
   if (kl.aud && knobs.klWeights.aud > 0) total = tf.add(total, tf.mul(klAud, knobs.klWeights.aud));
   if (kl.sym && knobs.klWeights.sym > 0) total = tf.add(total, tf.mul(klSym, knobs.klWeights.sym));
-  return { total: total as tf.Scalar, pitch, dur, chord: chordL, aux: auxL, kl_chd: klChd, kl_aud: klAud, kl_sym: klSym };
+  return { total: total as tf.Scalar, pitch, dur, rhythm, chord: chordL, aux: auxL, kl_chd: klChd, kl_aud: klAud, kl_sym: klSym };
 }

@@ -8,7 +8,9 @@
  *   per note slot; all 32×15 slots in one pass. With `slotContext: 'causal'` each slot also sees its step's
  *   earlier notes (the previous note token and the mean of all earlier tokens, teacher-forced in training so
  *   the pass stays one pass; at inference 15 slot steps, each over all B·32 time steps) and a note's duration
- *   is predicted given its pitch.
+ *   is predicted given its pitch. With `rhythm: 'autoregressive'` a rhythm head first decides step after step
+ *   whether each step has an onset (given z and the earlier steps' onsets); the slots see the onset pattern
+ *   and a step's first slot is EOS exactly when it has no onset.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@a2s/dataset';
@@ -30,12 +32,14 @@ import {
   type Gru,
   type Linear,
 } from '../nn/layers.ts';
-import { NOTE_SIZE, PITCH_OUT, SLOTS, type ModelInputs } from './inputs.ts';
+import { NOTE_SIZE, ONSET_LAGS, ONSET_WINDOW, onsetContext, PITCH_OUT, SLOTS, type ModelInputs } from './inputs.ts';
 
 /** Training logits on the non-PAD slots only (`ModelInputs.slotRows`): pitch `[M, 130]`, duration bits `[M, 5, 2]`. */
 export interface TreeLogits {
   pitch: tf.Tensor2D;
   dur: tf.Tensor3D;
+  /** `rhythm: 'autoregressive'`: onset logits `[B, 32]` of the rhythm head (teacher-forced). */
+  onset?: tf.Tensor2D;
 }
 
 export interface GruTreeDecoder {
@@ -68,7 +72,23 @@ export interface ParallelTreeDecoder {
   causal: CausalSlots | null;
   /** `stepContext: 'previous'`: the previous steps' notes `[STEP_CONTEXT_SIZE]` → added to the step state. */
   stepCtx: Linear | null;
+  rhythm: RhythmHead | null;
 }
+
+/** The `rhythm: 'autoregressive'` layers of the parallel decoder. */
+interface RhythmHead {
+  /** step state → head hidden */
+  stepIn: Linear;
+  /** onset flags of the earlier steps `[ONSET_LAGS]` → head hidden */
+  lagIn: Linear;
+  /** head hidden → onset logit */
+  out: Linear;
+  /** onset flags of steps −15..+16 `[ONSET_WINDOW]` → added (relu'd) to the step state */
+  window: Linear;
+}
+
+/** Added to the logits a step's first slot may not take (EOS after an onset, any note after none). */
+const FORBIDDEN = -1e4;
 
 /** Steps back whose onset and note count a step sees with `stepContext: 'previous'`. */
 export const STEP_CONTEXT_LAGS = 8;
@@ -96,6 +116,9 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
     if (p.stepContext === 'previous' && p.slotContext === 'independent') {
       throw new Error("model config: parallel.stepContext 'previous' needs parallel.slotContext 'causal' or 'causal-pitch'");
     }
+    if (p.stepContext === 'previous' && p.rhythm === 'autoregressive') {
+      throw new Error("model config: parallel.rhythm 'autoregressive' cannot be combined with parallel.stepContext 'previous'");
+    }
     return {
       kind: 'parallel',
       zBase: linear(ps, 'ptDec.zBase', zDim, p.hidden),
@@ -117,6 +140,15 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
             }
           : null,
       stepCtx: p.stepContext === 'previous' ? linear(ps, 'ptDec.stepCtx', STEP_CONTEXT_SIZE, p.hidden) : null,
+      rhythm:
+        p.rhythm === 'autoregressive'
+          ? {
+              stepIn: linear(ps, 'ptDec.rhythm.stepIn', p.hidden, p.slotHidden),
+              lagIn: linear(ps, 'ptDec.rhythm.lagIn', ONSET_LAGS, p.slotHidden),
+              out: linear(ps, 'ptDec.rhythm.out', p.slotHidden, 1),
+              window: linear(ps, 'ptDec.rhythm.window', ONSET_WINDOW, p.hidden),
+            }
+          : null,
     };
   }
   const t = cfg.pianoTree;
@@ -174,9 +206,15 @@ export function decodeTreeTrain(
   rng: Rng,
 ): TreeLogits {
   if (m.kind === 'parallel') {
-    if (m.causal) return causalSlotsTrain(m, m.causal, z, featEmb, inputs, tfrNote, rng);
-    const slots = parallelSlots(m, z, featEmb);
-    return slotLogits(m, gatherRows(slots.reshape([-1, slots.shape[3]]) as tf.Tensor2D, inputs.slotRows));
+    let steps = parallelSteps(m, z, featEmb);
+    let onset: tf.Tensor2D | undefined;
+    if (m.rhythm) {
+      onset = rhythmLogits(m.rhythm, steps, inputs.onsetLags).reshape([z.shape[0], SEGMENT_STEPS]) as tf.Tensor2D;
+      steps = withOnsetWindow(m.rhythm, steps, inputs.onsetWindow);
+    }
+    const out = m.causal ? causalSlotsTrain(m, m.causal, steps, inputs, tfrNote, rng) : slotLogits(m, gatherRows(slotStates(m, steps), inputs.slotRows));
+    if (!m.rhythm) return out;
+    return { pitch: tf.add(out.pitch, firstSlotMask(inputs.firstSlot)) as tf.Tensor2D, dur: out.dur, onset };
   }
   const B = z.shape[0];
   const T = SEGMENT_STEPS;
@@ -218,9 +256,56 @@ function slotLogits(m: TreeDecoder, rows: tf.Tensor2D): TreeLogits {
   };
 }
 
-/** Hidden state of every note slot `[B, 32, 15, slotHidden]`. */
-function parallelSlots(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tensor3D | null): tf.Tensor4D {
-  return tf.relu(tf.add(applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).expandDims(2), m.slotEmb)) as tf.Tensor4D;
+/** Hidden state of every note slot `[B·32·15, slotHidden]` from the step states `[B, 32, hidden]`. */
+function slotStates(m: ParallelTreeDecoder, steps: tf.Tensor3D): tf.Tensor2D {
+  return tf.relu(tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb)).reshape([-1, m.slotIn.outDim]) as tf.Tensor2D;
+}
+
+/** Onset logits `[R]` of the rhythm head from the step states (`[B, 32, hidden]` or `[R, hidden]`) and their earlier steps' onsets `[R, ONSET_LAGS]`. */
+function rhythmLogits(r: RhythmHead, steps: tf.Tensor, lags: tf.Tensor2D): tf.Tensor1D {
+  const base = applyLinear(r.stepIn, steps).reshape([-1, r.stepIn.outDim]);
+  return applyLinear(r.out, tf.relu(tf.add(base, applyLinear(r.lagIn, lags)))).reshape([-1]) as tf.Tensor1D;
+}
+
+/** Step states `[B, 32, hidden]` plus the (relu'd) projection of the onset pattern around each step `[B·32, ONSET_WINDOW]`. */
+function withOnsetWindow(r: RhythmHead, steps: tf.Tensor3D, window: tf.Tensor2D): tf.Tensor3D {
+  return tf.add(steps, applyLinear(r.window, window, 'relu').reshape(steps.shape)) as tf.Tensor3D;
+}
+
+/** Pitch-logit mask `[R, 130]` of first slots from their flags `[R, 2]` = [step has an onset, step is empty]. */
+function firstSlotMask(flags: tf.Tensor2D): tf.Tensor2D {
+  const eos = new Float32Array(2 * PITCH_OUT);
+  eos[PITCH_EOS] = FORBIDDEN; // after an onset: no EOS
+  for (let k = 0; k < PITCH_OUT; k++) if (k !== PITCH_EOS) eos[PITCH_OUT + k] = FORBIDDEN; // empty step: EOS only
+  return matMul(flags, tf.tensor2d(eos, [2, PITCH_OUT])) as tf.Tensor2D;
+}
+
+/**
+ * Inference of the rhythm head: the 32 steps one after the other, each seeing the onsets decided before it;
+ * returns the onset flags `[B·32]`. Greedy at temperature 0 (onset when the logit is > 0), else a Bernoulli
+ * draw with probability σ(logit / temperature) from the seeded rng.
+ */
+function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, temperature: number, rng: Rng): Float32Array {
+  const [B, T] = steps.shape;
+  const onsets = new Float32Array(B * T);
+  const lagsT = new Float32Array(B * ONSET_LAGS);
+  for (let t = 0; t < T; t++) {
+    const { lags } = onsetContext(onsets, B);
+    for (let b = 0; b < B; b++) lagsT.set(lags.subarray((b * T + t) * ONSET_LAGS, (b * T + t + 1) * ONSET_LAGS), b * ONSET_LAGS);
+    const logits = tf.tidy(() => rhythmLogits(r, steps.slice([0, t, 0], [B, 1, -1]), tf.tensor2d(lagsT, [B, ONSET_LAGS])).dataSync());
+    for (let b = 0; b < B; b++) {
+      const on = temperature <= 0 ? logits[b] > 0 : rng.next() < 1 / (1 + Math.exp(-logits[b] / temperature));
+      onsets[b * T + t] = on ? 1 : 0;
+    }
+  }
+  return onsets;
+}
+
+/** First-slot flags `[B·32, 2]` ([onset, empty]) of decided onsets. */
+function firstSlotFlags(onsets: Float32Array): tf.Tensor2D {
+  const f = new Float32Array(onsets.length * 2);
+  for (let i = 0; i < onsets.length; i++) f[i * 2 + (onsets[i] ? 0 : 1)] = 1;
+  return tf.tensor2d(f, [onsets.length, 2]);
 }
 
 /** Step states `[B, 32, hidden]`: z (+ features) + position, then a residual temporal conv. */
@@ -251,18 +336,9 @@ function causalDurLogits(m: ParallelTreeDecoder, c: CausalSlots, h: tf.Tensor2D,
  * Teacher-forced causal slots, computed on the non-PAD rows only: slot s sees token s of the step (SOS for
  * the first slot, else the previous note) and the mean of tokens 0..s; its duration sees its target pitch.
  */
-function causalSlotsTrain(
-  m: ParallelTreeDecoder,
-  c: CausalSlots,
-  z: tf.Tensor2D,
-  featEmb: tf.Tensor3D | null,
-  inputs: ModelInputs,
-  tfr: number,
-  rng: Rng,
-): TreeLogits {
-  const B = z.shape[0];
-  const T = SEGMENT_STEPS;
-  let steps = parallelSteps(m, z, featEmb);
+function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, stepStates: tf.Tensor3D, inputs: ModelInputs, tfr: number, rng: Rng): TreeLogits {
+  const [B, T] = stepStates.shape;
+  let steps = stepStates;
   if (m.stepCtx) {
     const stepCtx = m.stepCtx;
     const ctx = tf.tidy(() => {
@@ -359,7 +435,14 @@ function stepCausalInfer(
  * Autoregressive over the 15 slots, all N = B·32 steps at once, from the steps' slot-input projections
  * `stepBase` `[N, slotHidden]`; returns pitch `[N, 15]` and duration bits `[N, 15, 5]`.
  */
-function causalSlotsInfer(m: ParallelTreeDecoder, c: CausalSlots, stepBase: tf.Tensor2D, temperature: number, rng: Rng): { pitch: tf.Tensor; durBits: tf.Tensor } {
+function causalSlotsInfer(
+  m: ParallelTreeDecoder,
+  c: CausalSlots,
+  stepBase: tf.Tensor2D,
+  temperature: number,
+  rng: Rng,
+  firstMask: tf.Tensor2D | null = null,
+): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const [N, H] = stepBase.shape;
   const sosRow = new Float32Array(c.width);
   sosRow[PITCH_SOS] = 1;
@@ -372,7 +455,8 @@ function causalSlotsInfer(m: ParallelTreeDecoder, c: CausalSlots, stepBase: tf.T
     const ctx = tf.concat([tok, tf.div(sum, s + 1)], 1) as tf.Tensor2D;
     const base = tf.add(stepBase, m.slotEmb.slice([0, 0, s, 0], [1, 1, 1, H]).reshape([1, H])) as tf.Tensor2D;
     const h = causalHidden(c, base, ctx);
-    const p = pick(applyLinear(m.pitchOut, h), temperature, rng);
+    const logits = applyLinear(m.pitchOut, h);
+    const p = pick(s === 0 && firstMask ? tf.add(logits, firstMask) : logits, temperature, rng);
     const pOne = tf.oneHot(p, PITCH_OUT).toFloat() as tf.Tensor2D;
     const d = tf.argMax(causalDurLogits(m, c, h, pOne).reshape([N, DURATION_BITS, 2]), 2);
     pitches.push(p);
@@ -410,16 +494,24 @@ export function decodeTreeInfer(
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const B = z.shape[0];
   if (m.kind === 'parallel') {
-    if (m.causal && m.stepCtx) return stepCausalInfer(m, m.causal, m.stepCtx, parallelSteps(m, z, featEmb), temperature, rng);
+    let steps = parallelSteps(m, z, featEmb);
+    if (m.causal && m.stepCtx) return stepCausalInfer(m, m.causal, m.stepCtx, steps, temperature, rng);
+    let firstMask: tf.Tensor2D | null = null;
+    if (m.rhythm) {
+      const onsets = decideOnsets(m.rhythm, steps, temperature, rng);
+      steps = withOnsetWindow(m.rhythm, steps, tf.tensor2d(onsetContext(onsets, B).window, [B * SEGMENT_STEPS, ONSET_WINDOW]));
+      firstMask = firstSlotMask(firstSlotFlags(onsets));
+    }
     if (m.causal) {
-      const stepBase = applyLinear(m.slotIn, parallelSteps(m, z, featEmb)).reshape([B * SEGMENT_STEPS, -1]) as tf.Tensor2D;
-      const out = causalSlotsInfer(m, m.causal, stepBase, temperature, rng);
+      const stepBase = applyLinear(m.slotIn, steps).reshape([B * SEGMENT_STEPS, -1]) as tf.Tensor2D;
+      const out = causalSlotsInfer(m, m.causal, stepBase, temperature, rng, firstMask);
       return { pitch: out.pitch.reshape([B, SEGMENT_STEPS, SLOTS]), durBits: out.durBits.reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS]) };
     }
-    const slots = parallelSlots(m, z, featEmb);
-    const pitch = applyLinear(m.pitchOut, slots);
+    const slots = slotStates(m, steps);
+    let pitch = applyLinear(m.pitchOut, slots).reshape([B * SEGMENT_STEPS, SLOTS, PITCH_OUT]);
+    if (firstMask) pitch = tf.concat([tf.add(pitch.slice([0, 0, 0], [-1, 1, -1]), firstMask.expandDims(1)), pitch.slice([0, 1, 0], [-1, -1, -1])], 1);
     const dur = applyLinear(m.durOut, slots).reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS, 2]);
-    return { pitch: pick(pitch, temperature, rng), durBits: tf.argMax(dur, 4) };
+    return { pitch: pick(pitch.reshape([B, SEGMENT_STEPS, SLOTS, PITCH_OUT]), temperature, rng), durBits: tf.argMax(dur, 4) };
   }
   const T = SEGMENT_STEPS;
   const { wTime, wTok } = splitNotesWeights(m);

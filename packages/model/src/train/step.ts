@@ -14,7 +14,7 @@ export interface StepResult {
   gradNorm: number;
 }
 
-const TERMS = ['total', 'pitch', 'dur', 'chord', 'aux', 'kl_chd', 'kl_aud', 'kl_sym'] as const;
+const TERMS = ['total', 'pitch', 'dur', 'rhythm', 'chord', 'aux', 'kl_chd', 'kl_aud', 'kl_sym'] as const;
 
 /** One optimisation step: loss, gradients of every variable reached, clipping, Adam. Leaves no tensors behind. */
 export function trainStep(

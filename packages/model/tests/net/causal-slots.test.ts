@@ -12,7 +12,11 @@ import { syntheticBatch } from '../../src/testing/synthetic.ts';
 
 const B = 3;
 const Z = 12;
-type Contexts = { slotContext: 'causal' | 'causal-pitch'; stepContext: 'none' | 'previous' };
+type Contexts = {
+  slotContext: 'independent' | 'causal' | 'causal-pitch';
+  stepContext: 'none' | 'previous';
+  rhythm?: 'independent' | 'autoregressive';
+};
 const config = (c: Contexts) => ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, decoder: 'parallel', parallel: { hidden: 32, slotHidden: 32, convKernel: 3, ...c } });
 
 function batch(): Batch {
@@ -38,6 +42,52 @@ function withTree(base: Batch, pitch: Int32Array, bits: Int32Array): Batch {
   return { ...base, pianoTree: tree };
 }
 
+/**
+ * Decodes greedily, feeds the decoded tree back as the teacher-forcing input and checks that every slot's
+ * training argmax (pitch, and duration bits of notes) is what inference chose, and with a rhythm head that the
+ * sign of each step's onset logit is whether inference gave the step notes. Returns the number of empty steps.
+ */
+function expectGreedyConsistent(cfg: ReturnType<typeof config>, seed: number): number {
+  const ps = new ParamStore(createRng(seed));
+  const dec = treeDecoder(ps, cfg, Z, 0);
+  const z = tf.randomNormal([B, Z], 0, 1, 'float32', seed + 2) as tf.Tensor2D;
+  const out = decodeTreeInfer(dec, z, null, 0, createRng(0));
+  expect(out.pitch.shape).toEqual([B, 32, SLOTS]);
+  expect(out.durBits.shape).toEqual([B, 32, SLOTS, DURATION_BITS]);
+  const pitch = out.pitch.dataSync() as Int32Array;
+  const bits = out.durBits.dataSync() as Int32Array;
+  const inputs = batchToInputs(withTree(batch(), Int32Array.from(pitch), Int32Array.from(bits)));
+  const logits = decodeTreeTrain(dec, z, null, inputs, 1, createRng(0));
+  const rows = inputs.slotRows.dataSync();
+  const trainPitch = tf.argMax(logits.pitch, 1).dataSync();
+  const trainBits = tf.argMax(logits.dur, 2).arraySync() as number[][];
+  expect(rows.length).toBeGreaterThanOrEqual(B * 32);
+  let notes = 0;
+  for (let r = 0; r < rows.length; r++) {
+    expect(trainPitch[r]).toBe(pitch[rows[r]]);
+    if (pitch[rows[r]] === PITCH_EOS) continue;
+    notes++;
+    expect(trainBits[r]).toEqual(Array.from(bits.subarray(rows[r] * DURATION_BITS, (rows[r] + 1) * DURATION_BITS)));
+  }
+  expect(notes).toBeGreaterThan(0);
+  let empty = 0;
+  expect(logits.onset === undefined).toBe(cfg.parallel.rhythm === 'independent');
+  if (logits.onset) {
+    const onset = logits.onset.dataSync();
+    expect(onset.length).toBe(B * 32);
+    for (let bt = 0; bt < B * 32; bt++) {
+      const hasNotes = pitch[bt * SLOTS] !== PITCH_EOS;
+      expect(onset[bt] > 0).toBe(hasNotes);
+      if (!hasNotes) empty++;
+    }
+    logits.onset.dispose();
+  }
+  tf.dispose([out.pitch, out.durBits, logits.pitch, logits.dur, z]);
+  disposeInputs(inputs);
+  ps.dispose();
+  return empty;
+}
+
 describe('batchToInputs slot context', () => {
   it('is, bit for bit, the token before each note slot and the running mean of its step’s tokens', async () => {
     await selectBackend('wasm');
@@ -60,7 +110,8 @@ describe.each([
   { slotContext: 'causal', stepContext: 'none' },
   { slotContext: 'causal-pitch', stepContext: 'none' },
   { slotContext: 'causal-pitch', stepContext: 'previous' },
-] as const)('parallel decoder, slotContext $slotContext, stepContext $stepContext', (contexts) => {
+  { slotContext: 'causal-pitch', stepContext: 'none', rhythm: 'autoregressive' },
+] as const)('parallel decoder, slotContext $slotContext, stepContext $stepContext, rhythm $rhythm', (contexts) => {
   const cfg = config(contexts);
   beforeAll(async () => {
     await selectBackend('wasm');
@@ -96,31 +147,7 @@ describe.each([
   });
 
   it('greedy inference is the argmax of the teacher-forced training logits on its own output', () => {
-    const ps = new ParamStore(createRng(2));
-    const dec = treeDecoder(ps, cfg, Z, 0);
-    const z = tf.randomNormal([B, Z], 0, 1, 'float32', 4) as tf.Tensor2D;
-    const out = decodeTreeInfer(dec, z, null, 0, createRng(0));
-    expect(out.pitch.shape).toEqual([B, 32, SLOTS]);
-    expect(out.durBits.shape).toEqual([B, 32, SLOTS, DURATION_BITS]);
-    const pitch = out.pitch.dataSync() as Int32Array;
-    const bits = out.durBits.dataSync() as Int32Array;
-    const inputs = batchToInputs(withTree(batch(), Int32Array.from(pitch), Int32Array.from(bits)));
-    const logits = decodeTreeTrain(dec, z, null, inputs, 1, createRng(0));
-    const rows = inputs.slotRows.dataSync();
-    const trainPitch = tf.argMax(logits.pitch, 1).dataSync();
-    const trainBits = tf.argMax(logits.dur, 2).arraySync() as number[][];
-    expect(rows.length).toBeGreaterThan(B * 32);
-    let notes = 0;
-    for (let r = 0; r < rows.length; r++) {
-      expect(trainPitch[r]).toBe(pitch[rows[r]]);
-      if (pitch[rows[r]] === PITCH_EOS) continue;
-      notes++;
-      expect(trainBits[r]).toEqual(Array.from(bits.subarray(rows[r] * DURATION_BITS, (rows[r] + 1) * DURATION_BITS)));
-    }
-    expect(notes).toBeGreaterThan(0);
-    tf.dispose([out.pitch, out.durBits, logits.pitch, logits.dur, z]);
-    disposeInputs(inputs);
-    ps.dispose();
+    expectGreedyConsistent(cfg, 6);
   });
 
   it('trains with time-level scheduled sampling: finite gradients, no tensor leaks', () => {
@@ -142,6 +169,79 @@ describe.each([
     expect(tf.memory().numTensors).toBe(before);
     disposeInputs(inputs);
     z.dispose();
+    ps.dispose();
+  });
+});
+
+describe('parallel decoder, rhythm autoregressive', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  const independent = config({ slotContext: 'independent', stepContext: 'none', rhythm: 'autoregressive' });
+
+  it('with independent slots too, greedy inference agrees with the teacher-forced logits; some steps stay empty, some not', () => {
+    const empty = expectGreedyConsistent(independent, 5);
+    expect(empty).toBeGreaterThan(0);
+    expect(empty).toBeLessThan(B * 32);
+  });
+
+  it("a step's onset logit sees only the onsets of the earlier steps of its segment", () => {
+    const ps = new ParamStore(createRng(7));
+    const dec = treeDecoder(ps, independent, Z, 0);
+    const z = tf.randomNormal([B, Z], 0, 1, 'float32', 8) as tf.Tensor2D;
+    const a = batch();
+    const S = PIANOTREE_MAX_NOTES;
+    const t0 = 10; // segment 0, step 10: toggle between empty and one note
+    const b = { ...a, pianoTree: a.pianoTree.slice() };
+    const row = (s: number) => (t0 * S + s) * PIANOTREE_COLUMNS;
+    const hadNotes = a.pianoTree[row(1)] < 128;
+    b.pianoTree.fill(DUR_PAD, row(0), row(S));
+    for (let s = 0; s < S; s++) b.pianoTree[row(s)] = PITCH_PAD;
+    b.pianoTree[row(0)] = PITCH_SOS;
+    if (hadNotes) b.pianoTree[row(1)] = PITCH_EOS;
+    else {
+      b.pianoTree[row(1)] = 60;
+      b.pianoTree.fill(0, row(1) + 1, row(1) + 1 + DURATION_BITS);
+      b.pianoTree[row(2)] = PITCH_EOS;
+    }
+    const ia = batchToInputs(a);
+    const ib = batchToInputs(b);
+    expect(ib.stepOnsets.dataSync()[t0]).toBe(hadNotes ? 0 : 1);
+    const oa = decodeTreeTrain(dec, z, null, ia, 1, createRng(0)).onset!.dataSync();
+    const ob = decodeTreeTrain(dec, z, null, ib, 1, createRng(0)).onset!.dataSync();
+    for (let t = 0; t <= t0; t++) expect(ob[t]).toBe(oa[t]); // up to and including the changed step
+    expect(Array.from(ob.subarray(t0 + 1, 32))).not.toEqual(Array.from(oa.subarray(t0 + 1, 32)));
+    expect(Array.from(ob.subarray(32))).toEqual(Array.from(oa.subarray(32))); // other segments
+    z.dispose();
+    disposeInputs(ia);
+    disposeInputs(ib);
+    ps.dispose();
+  });
+
+  it('sampled inference is reproducible from the seed, and a step has notes exactly when its first slot is a note', () => {
+    const ps = new ParamStore(createRng(9));
+    const dec = treeDecoder(ps, config({ slotContext: 'causal-pitch', stepContext: 'none', rhythm: 'autoregressive' }), Z, 0);
+    const z = tf.randomNormal([B, Z], 0, 1, 'float32', 10) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const p1 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(11)).pitch.dataSync());
+    const p2 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(11)).pitch.dataSync());
+    const p3 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(12)).pitch.dataSync());
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(p2)).toEqual(Array.from(p1));
+    expect(Array.from(p3)).not.toEqual(Array.from(p1));
+    let empty = 0;
+    for (let bt = 0; bt < B * 32; bt++) if (p1[bt * SLOTS] === PITCH_EOS) empty++;
+    expect(empty).toBeGreaterThan(0);
+    expect(empty).toBeLessThan(B * 32);
+    z.dispose();
+    ps.dispose();
+  });
+
+  it("cannot be combined with stepContext 'previous'", () => {
+    const ps = new ParamStore(createRng(1));
+    expect(() => treeDecoder(ps, config({ slotContext: 'causal-pitch', stepContext: 'previous', rhythm: 'autoregressive' }), Z, 0)).toThrow(
+      /rhythm 'autoregressive' cannot be combined with parallel.stepContext 'previous'/,
+    );
     ps.dispose();
   });
 });

@@ -45,11 +45,18 @@ describe('model', () => {
       expect(out.durBits.shape).toEqual([3, 32, 15, 5]);
     });
     for (const variant of ['full', 'nochd', 'supervised', 'supervised+kl'] as const) {
-      for (const decoder of ['pianotree-gru', 'parallel', 'parallel-causal'] as const) {
-        const dec = decoder === 'parallel-causal' ? { decoder: 'parallel', parallel: { ...MODEL_PRESETS.tiny.parallel, slotContext: 'causal' } } : { decoder };
+      for (const decoder of ['pianotree-gru', 'parallel', 'parallel-causal', 'parallel-rhythm'] as const) {
+        const parallel = { ...MODEL_PRESETS.tiny.parallel, slotContext: 'causal', rhythm: decoder === 'parallel-rhythm' ? 'autoregressive' : 'independent' };
+        const dec = decoder.startsWith('parallel-') ? { decoder: 'parallel', parallel } : { decoder };
         const m = buildModel(tiny({ variant, ...dec }), 1);
-        const loss = tf.tidy(() => forwardLoss(m, inputs, knobs, rng).total.dataSync()[0]);
-        expect(Number.isFinite(loss), `${variant}/${decoder}`).toBe(true);
+        const terms = tf.tidy(() => {
+          const t = forwardLoss(m, inputs, knobs, rng);
+          return [t.total.dataSync()[0], t.rhythm.dataSync()[0]];
+        });
+        expect(Number.isFinite(terms[0]), `${variant}/${decoder}`).toBe(true);
+        // the rhythm head's onset BCE is in the objective (~ln 2 at initialisation), 0 without one
+        if (decoder === 'parallel-rhythm') expect(terms[1]).toBeGreaterThan(0.3);
+        else expect(terms[1]).toBe(0);
         m.params.dispose();
       }
     }
