@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Decoder comparison (parallel, parallel-causal, parallel-causal-pitch, parallel-causal-steps, pianotree-gru): see packages/model/README.md, "Decoder comparison".
+# Decoder comparison (the parallel decoders of $PARALLEL below against pianotree-gru): see packages/model/README.md, "Decoder comparison".
 # Run from the repository root:
-#   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400
+#   bash packages/model/bench/decoder-compare/run.sh [STEPS...]        # default: 80 400 (the README's numbers: 80 400 800)
 #   SYSTEMS="parallel parallel-causal parallel-causal-pitch" bash packages/model/bench/decoder-compare/run.sh 80 400 1869
-#   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400 1869         # score what exists
+#   bash packages/model/bench/decoder-compare/run.sh --eval-only 80 400 800 1869     # score what exists
 # Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume from wherever the run
 # folder is: resumed training is bit-identical to uninterrupted training on cpu/wasm), and predicts the test
 # split greedily (t0) and sampled (t1) at each stop; points already predicted are skipped. On a quiet 2-core
-# machine: ~45 min for the GRU's 400 steps, ~5 min per parallel decoder, ~15 min more each to 1869 steps.
+# machine: ~50 min per 400 GRU steps, ~3-5 min per 400 parallel-decoder steps.
 set -euo pipefail
 EVAL_ONLY=0
 if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
