@@ -288,10 +288,9 @@ function firstSlotMask(flags: tf.Tensor2D): tf.Tensor2D {
 function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, temperature: number, rng: Rng): Float32Array {
   const [B, T] = steps.shape;
   const onsets = new Float32Array(B * T);
-  const lagsT = new Float32Array(B * ONSET_LAGS);
+  const lagsT = new Float32Array(B * ONSET_LAGS); // row t of onsetContext's lags: step t−k at column k−1
   for (let t = 0; t < T; t++) {
-    const { lags } = onsetContext(onsets, B);
-    for (let b = 0; b < B; b++) lagsT.set(lags.subarray((b * T + t) * ONSET_LAGS, (b * T + t + 1) * ONSET_LAGS), b * ONSET_LAGS);
+    for (let b = 0; b < B; b++) for (let k = 1; k <= t; k++) lagsT[b * ONSET_LAGS + k - 1] = onsets[b * T + t - k];
     const logits = tf.tidy(() => rhythmLogits(r, steps.slice([0, t, 0], [B, 1, -1]), tf.tensor2d(lagsT, [B, ONSET_LAGS])).dataSync());
     for (let b = 0; b < B; b++) {
       const on = temperature <= 0 ? logits[b] > 0 : rng.next() < 1 / (1 + Math.exp(-logits[b] / temperature));
