@@ -66,33 +66,29 @@ if [[ ${#V[@]} -gt 0 ]]; then
   cp $R/decoder-compare-eval-valid/summary.json $B/summary-valid.json
 fi
 
-# Paired comparisons with the GRU decoder at each equal-steps point (test split, then validation split).
-for s in "${STEPS[@]}"; do
+# Paired comparison with the GRU at GRU_STEPS steps of every parallel decoder predicted at CAND_STEPS steps, on the
+# test then the validation split: compare_with_gru GRU_STEPS CAND_STEPS NAME → $B/compare-NAME-{test,valid}.md/json.
+compare_with_gru() {
+  local g=$1 l=$2 name=$3 split E sfx x
   for split in test valid; do
     E=$R/decoder-compare-eval; sfx=""
     if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
-    [[ -f $R/decoder-pianotree-gru/pred-$s-t1$sfx/predictions.json ]] || continue
-    C=()
+    [[ -f $R/decoder-pianotree-gru/pred-$g-t1$sfx/predictions.json ]] || continue
+    local C=()
     for x in $PARALLEL; do
-      [[ -f $R/decoder-$x/pred-$s-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${s}steps-t1)
+      [[ -f $R/decoder-$x/pred-$l-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${l}steps-t1)
     done
-    npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${s}steps-t1 "${C[@]}" --out $B/compare-$s-$split.json | tee $B/compare-$s-$split.md
+    [[ ${#C[@]} -gt 0 ]] || continue
+    npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${g}steps-t1 "${C[@]}" --out $B/compare-$name-$split.json | tee $B/compare-$name-$split.md
   done
-done
+}
+
+# Equal steps: every STEPS point.
+for s in "${STEPS[@]}"; do compare_with_gru "$s" "$s" "$s"; done
 
 # Equal (or less) wall time: the parallel decoders at LONG steps against the GRU at GRU_STEPS steps
 # (EQUAL_TIME="GRU_STEPS:LONG", default 400:1869; 1869 parallel steps take less time than 400 GRU steps).
 EQUAL_TIME=${EQUAL_TIME:-400:1869}
 g=${EQUAL_TIME%%:*}; l=${EQUAL_TIME#*:}
 [[ " ${STEPS[*]} " == *" $l "* ]] || exit 0   # the long point was not scored in this call
-for split in test valid; do
-  E=$R/decoder-compare-eval; sfx=""
-  if [[ $split == valid ]]; then E=$R/decoder-compare-eval-valid; sfx=-valid; fi
-  [[ -f $R/decoder-pianotree-gru/pred-$g-t1$sfx/predictions.json ]] || continue
-  C=()
-  for x in $PARALLEL; do
-    [[ -f $R/decoder-$x/pred-$l-t1$sfx/predictions.json ]] && C+=(--candidate a2s-$x/${l}steps-t1)
-  done
-  [[ ${#C[@]} -gt 0 ]] || continue
-  npx a2s compare --metrics $E --baseline a2s-pianotree-gru/${g}steps-t1 "${C[@]}" --out $B/compare-time-$split.json | tee $B/compare-time-$split.md
-done
+compare_with_gru "$g" "$l" time

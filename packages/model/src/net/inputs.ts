@@ -35,7 +35,7 @@ export function onsetContext(onsets: ArrayLike<number>, B: number): { lags: Floa
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
-      for (let k = 1; k <= t; k++) lags[row * ONSET_LAGS + k - 1] = onsets[b * T + t - k];
+      writeOnsetLags(onsets, b, t, lags, row * ONSET_LAGS);
       for (let c = 0; c < ONSET_WINDOW; c++) {
         const u = t + c - ONSET_WINDOW_BEFORE;
         if (u >= 0 && u < T) window[row * ONSET_WINDOW + c] = onsets[b * T + u];
@@ -43,6 +43,14 @@ export function onsetContext(onsets: ArrayLike<number>, B: number): { lags: Floa
     }
   }
   return { lags, window };
+}
+
+/**
+ * Writes the `lags` row of step t of segment b ({@link onsetContext}: flag of step t−k at column k−1, for
+ * k = 1..t) into `out` from index `at`; columns k > t (before the segment) are left as they are (zeros).
+ */
+export function writeOnsetLags(onsets: ArrayLike<number>, b: number, t: number, out: Float32Array, at: number): void {
+  for (let k = 1; k <= t; k++) out[at + k - 1] = onsets[b * SEGMENT_STEPS + t - k];
 }
 
 /** A batch as tensors, with the one-hot targets the losses need. Dispose with {@link disposeInputs}. */

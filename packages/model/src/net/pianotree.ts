@@ -32,7 +32,7 @@ import {
   type Gru,
   type Linear,
 } from '../nn/layers.ts';
-import { NOTE_SIZE, ONSET_LAGS, ONSET_WINDOW, onsetContext, PITCH_OUT, SLOTS, type ModelInputs } from './inputs.ts';
+import { NOTE_SIZE, ONSET_LAGS, ONSET_WINDOW, onsetContext, PITCH_OUT, SLOTS, writeOnsetLags, type ModelInputs } from './inputs.ts';
 
 /** Training logits on the non-PAD slots only (`ModelInputs.slotRows`): pitch `[M, 130]`, duration bits `[M, 5, 2]`. */
 export interface TreeLogits {
@@ -288,9 +288,9 @@ function firstSlotMask(flags: tf.Tensor2D): tf.Tensor2D {
 function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, temperature: number, rng: Rng): Float32Array {
   const [B, T] = steps.shape;
   const onsets = new Float32Array(B * T);
-  const lagsT = new Float32Array(B * ONSET_LAGS); // row t of onsetContext's lags: step t−k at column k−1
+  const lagsT = new Float32Array(B * ONSET_LAGS); // row t of onsetContext's lags, for every segment
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) for (let k = 1; k <= t; k++) lagsT[b * ONSET_LAGS + k - 1] = onsets[b * T + t - k];
+    for (let b = 0; b < B; b++) writeOnsetLags(onsets, b, t, lagsT, b * ONSET_LAGS);
     const logits = tf.tidy(() => rhythmLogits(r, steps.slice([0, t, 0], [B, 1, -1]), tf.tensor2d(lagsT, [B, ONSET_LAGS])).dataSync());
     for (let b = 0; b < B; b++) {
       const on = temperature <= 0 ? logits[b] > 0 : rng.next() < 1 / (1 + Math.exp(-logits[b] / temperature));
