@@ -89,23 +89,69 @@ export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 /** Input shape of ModelConfigSchema (what a JSON config may leave out). */
 export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
 
-/** Sigmoid or constant schedule over the steps of one stage. */
+/** Default sigmoid mid-point and width as fractions of the stage's length (0.5 ± 0.1: ≈ 0.7 % of the way at the start, ≈ 99.3 % at the end). */
+export const DEFAULT_SIGMOID_MID = 0.5;
+export const DEFAULT_SIGMOID_SCALE = 0.1;
+
+/**
+ * Sigmoid or constant schedule over the steps of one stage: from + (to − from)·σ((step − mid)/scale).
+ * Relative (the default): `mid` and `scale` are fractions of the stage's length in steps, so a short and a
+ * long run follow the same curve. Absolute: `midStep` and `scaleSteps` in steps (the reference: 12 500 and
+ * 2 500). A schedule is one or the other.
+ */
 export const ScheduleSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('constant'), value: z.number() }).strict(),
-  /** from + (to − from)·σ((step − midStep)/scaleSteps); the reference uses mid 12 500, scale 2 500. */
   z
     .object({
       type: z.literal('sigmoid'),
       from: z.number(),
       to: z.number(),
-      midStep: z.number().default(12500),
-      scaleSteps: z.number().positive().default(2500),
+      /** Mid-point as a fraction of the stage's length (default 0.5). */
+      mid: z.number().optional(),
+      /** Width as a fraction of the stage's length (default 0.1). */
+      scale: z.number().positive().optional(),
+      /** Absolute mid-point in steps of the stage (with scaleSteps; not with mid/scale). */
+      midStep: z.number().optional(),
+      scaleSteps: z.number().positive().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((s) => (s.midStep === undefined) === (s.scaleSteps === undefined), {
+      message: 'an absolute sigmoid needs both midStep and scaleSteps',
+    })
+    .refine((s) => s.midStep === undefined || (s.mid === undefined && s.scale === undefined), {
+      message: 'a sigmoid is either relative (mid, scale: fractions of the stage) or absolute (midStep, scaleSteps), not both',
+    }),
 ]);
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
-export function scheduleValue(s: Schedule, step: number): number {
+/** True when the schedule's shape depends on the stage's length (a sigmoid without midStep/scaleSteps). */
+export function isRelativeSchedule(s: Schedule): boolean {
+  return s.type === 'sigmoid' && s.midStep === undefined;
+}
+
+/**
+ * The schedule's value at `step` of a stage of `stageSteps` steps (needed by relative sigmoids only; a
+ * relative sigmoid without it throws).
+ */
+export function scheduleValue(s: Schedule, step: number, stageSteps?: number | null): number {
   if (s.type === 'constant') return s.value;
-  return s.from + (s.to - s.from) / (1 + Math.exp(-(step - s.midStep) / s.scaleSteps));
+  let mid: number;
+  let scale: number;
+  if (s.midStep !== undefined && s.scaleSteps !== undefined) {
+    mid = s.midStep;
+    scale = s.scaleSteps;
+  } else {
+    if (stageSteps === undefined || stageSteps === null || !(stageSteps > 0)) {
+      throw new RangeError('a relative sigmoid schedule needs the stage length in steps (give the stage maxSteps, or use midStep/scaleSteps)');
+    }
+    mid = (s.mid ?? DEFAULT_SIGMOID_MID) * stageSteps;
+    scale = (s.scale ?? DEFAULT_SIGMOID_SCALE) * stageSteps;
+  }
+  return s.from + (s.to - s.from) / (1 + Math.exp(-(step - mid) / scale));
+}
+
+/** How far a schedule has gone from its start value to its target at `step`: 1 for constants. */
+export function scheduleProgress(s: Schedule, step: number, stageSteps?: number | null): number {
+  if (s.type === 'constant' || s.to === s.from) return 1;
+  return (scheduleValue(s, step, stageSteps) - s.from) / (s.to - s.from);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CorruptionSchema, FeatureConfigSchema, TransposeSchema } from '@a2s/features';
-import { ModelConfigSchema, ScheduleSchema, type ModelConfig, type Schedule, type Variant } from './model-config.ts';
+import { ModelConfigSchema, ScheduleSchema, isRelativeSchedule, type ModelConfig, type Schedule, type Variant } from './model-config.ts';
 import { MODEL_PRESETS, PRESET_NAMES, type PresetName } from './presets.ts';
 
 export const STAGE_NAMES = ['warmup', 'pretrain', 'dropscore', 'autoregressive'] as const;
@@ -8,12 +8,18 @@ export const StageNameSchema = z.enum(STAGE_NAMES);
 export type StageName = z.infer<typeof StageNameSchema>;
 
 const constant = (value: number): Schedule => ({ type: 'constant', value });
-const sigmoid = (from: number, to: number): Schedule => ({ type: 'sigmoid', from, to, midStep: 12500, scaleSteps: 2500 });
+/** A sigmoid relative to the stage: mid-point at half the stage, width a tenth of it (the defaults). */
+const sigmoid = (from: number, to: number): Schedule => ({ type: 'sigmoid', from, to });
 
 /** One training stage (reference: scripts/run_a2s_stage{1..4}.py with a2s_config.py's LR/BETA/CORRUPT). */
 export const StageConfigSchema = z
   .object({
     name: StageNameSchema,
+    /**
+     * The stage whose final weights this one starts from: omitted = the stage before it in the list; null = a
+     * fresh model (only the first stage may start fresh implicitly). It must come earlier in the list.
+     */
+    from: StageNameSchema.nullable().optional(),
     /** Passes over the training split (reference: 120, 90, 90, 90). */
     epochs: z.number().int().positive().default(1),
     /** Stops the stage after this many steps even if epochs remain. */
@@ -42,7 +48,10 @@ export const StageConfigSchema = z
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 export type StageConfigInput = z.input<typeof StageConfigSchema>;
 
-/** The reference's four stages for the `full` and `nochd` variants. */
+/**
+ * The reference's stage graph for the `full` and `nochd` variants: warm-up → pre-train → {drop-score,
+ * autoregressive}; the two third stages both start from the pre-trained weights (3a and 3b).
+ */
 export function referenceStages(): StageConfigInput[] {
   return [
     { name: 'warmup', epochs: 120, lr: 5e-4, kl: { chd: sigmoid(0, 0.01), aud: sigmoid(0, 0.01), sym: sigmoid(0, 0.01) } },
@@ -62,6 +71,7 @@ export function referenceStages(): StageConfigInput[] {
     },
     {
       name: 'autoregressive',
+      from: 'pretrain',
       epochs: 90,
       lr: 5e-5,
       corruption: { type: 'previousSegment' },
@@ -123,5 +133,94 @@ export function resolveTrainConfig(input: unknown): ResolvedTrainConfig {
   const cfg = TrainConfigSchema.parse(input);
   const model = ModelConfigSchema.parse(deepMerge(MODEL_PRESETS[cfg.preset as PresetName] as Record<string, unknown>, cfg.model));
   const stages = (cfg.stages ?? defaultStages(model.variant).map((s) => StageConfigSchema.parse(s))).map((s) => StageConfigSchema.parse(s));
+  checkStageGraph(stages);
   return { ...cfg, model, stages };
+}
+
+/** Throws when stage names repeat or a stage starts from one that is not before it. */
+export function checkStageGraph(stages: readonly StageConfig[]): void {
+  const seen = new Set<string>();
+  stages.forEach((s, i) => {
+    if (seen.has(s.name)) throw new RangeError(`stage ${s.name} appears twice; stage names must be unique`);
+    if (s.from !== undefined && s.from !== null && !seen.has(s.from)) {
+      throw new RangeError(`stage ${s.name} starts from ${s.from}, which is not an earlier stage (${[...seen].join(', ') || 'none'})`);
+    }
+    if (i === 0 && s.from !== undefined && s.from !== null) throw new RangeError(`the first stage (${s.name}) cannot start from ${s.from}`);
+    seen.add(s.name);
+  });
+}
+
+/** The stage whose final weights `stages[index]` starts from, or null for a fresh model. */
+export function stageParent(stages: readonly StageConfig[], index: number): StageName | null {
+  const s = stages[index];
+  if (s.from !== undefined) return s.from;
+  return index > 0 ? stages[index - 1].name : null;
+}
+
+/** The chain of stages from a fresh model to `stages[index]` (inclusive), in training order. */
+export function stageLineage(stages: readonly StageConfig[], index: number): StageName[] {
+  const chain: StageName[] = [];
+  for (let i: number = index; i >= 0; ) {
+    chain.unshift(stages[i].name);
+    const parent = stageParent(stages, i);
+    i = parent === null ? -1 : stages.findIndex((s) => s.name === parent);
+  }
+  return chain;
+}
+
+/**
+ * A stage's length in steps: its maxSteps, or its epochs × batches per epoch (whichever is smaller when both
+ * are known); null when neither is known.
+ */
+export function stageLength(stage: StageConfig, batchesPerEpoch: number | null | undefined): number | null {
+  const byEpochs = batchesPerEpoch && batchesPerEpoch > 0 ? stage.epochs * batchesPerEpoch : null;
+  if (stage.maxSteps !== null) return byEpochs !== null ? Math.min(stage.maxSteps, byEpochs) : stage.maxSteps;
+  return byEpochs;
+}
+
+/** Every schedule of a stage, by name (kl.chd, teacherForcing.time, …). */
+export function stageSchedules(stage: StageConfig): [string, Schedule][] {
+  return [
+    ['kl.chd', stage.kl.chd],
+    ['kl.aud', stage.kl.aud],
+    ['kl.sym', stage.kl.sym],
+    ['teacherForcing.time', stage.teacherForcing.time],
+    ['teacherForcing.note', stage.teacherForcing.note],
+    ['teacherForcing.chord', stage.teacherForcing.chord],
+  ];
+}
+
+/** True when a stage has a schedule relative to its length. */
+export function stageHasRelativeSchedule(stage: StageConfig): boolean {
+  return stageSchedules(stage).some(([, s]) => isRelativeSchedule(s));
+}
+
+/**
+ * How a model is decoded at inference (see README "Inference modes"): `independent` (3a: every window on its
+ * own, z_sym from the prior), `autoregressive` (3b: windows in order, z_sym encodes the previous window's
+ * prediction), `texture` (z_sym encodes a reference score).
+ */
+export const INFERENCE_MODES = ['independent', 'autoregressive', 'texture'] as const;
+export type InferenceMode = (typeof INFERENCE_MODES)[number];
+
+/**
+ * What a stage trains the model for: `independent` (z_sym from the prior, or no z_sym at all), `autoregressive`
+ * (z_sym from the previous segment's score), `score` (z_sym from this segment's own, possibly corrupted, score:
+ * warm-up and pre-training; at inference only a reference score, `texture`, fits).
+ */
+export type TrainedMode = 'independent' | 'autoregressive' | 'score';
+
+export function trainedModeOf(stage: StageConfig, variant: Variant): TrainedMode {
+  if (variant === 'supervised' || variant === 'supervised+kl') return 'independent';
+  if (stage.symbolic === 'prior') return 'independent';
+  const c = stage.corruption as { type: string; items?: { type: string }[] };
+  if (c.type === 'previousSegment' || (c.type === 'list' && (c.items ?? []).some((i) => i.type === 'previousSegment'))) return 'autoregressive';
+  return 'score';
+}
+
+/** Inference modes that match a trained mode. */
+export function modesFor(trained: TrainedMode): InferenceMode[] {
+  if (trained === 'independent') return ['independent'];
+  if (trained === 'autoregressive') return ['autoregressive', 'texture'];
+  return ['texture'];
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError, writeFileAtomic } from '@a2s/dataset';
 import { z } from 'zod';
-import type { ResolvedTrainConfig, StageName } from '../config/train-config.ts';
+import { trainedModeOf, type ResolvedTrainConfig, type StageName, type TrainedMode } from '../config/train-config.ts';
 import { ModelConfigSchema } from '../config/model-config.ts';
 import type { A2SModel } from '../net/model.ts';
 import type { Adam } from './adam.ts';
@@ -38,6 +38,8 @@ export interface CheckpointHeader {
   rngState: number[];
   adamStep: number;
   config: ResolvedTrainConfig;
+  /** What the checkpoint's stage trained the model for (see {@link trainedModeOf}); derived when absent (older checkpoints). */
+  trainedFor?: TrainedMode;
   manifestSha256: string | null;
   backend: string;
   createdAt: string;
@@ -110,6 +112,7 @@ export async function saveCheckpoint(a: {
     rngState: [...a.rngState],
     adamStep: a.adam?.step ?? 0,
     config: a.config,
+    trainedFor: trainedModeOfPosition(a.config, a.position),
     manifestSha256: a.manifestSha256,
     backend: a.backend,
     createdAt: new Date().toISOString(),
@@ -122,6 +125,17 @@ export async function saveCheckpoint(a: {
   const latest: LatestPointer = { checkpoint: name, position: a.position };
   await writeFileAtomic(path.join(root, 'latest.json'), JSON.stringify(latest, null, 2) + '\n');
   return finalDir;
+}
+
+/** What the stage at `position` trains for; `independent` for a stage missing from the config. */
+export function trainedModeOfPosition(config: ResolvedTrainConfig, position: TrainPosition): TrainedMode {
+  const stage = config.stages.find((s) => s.name === position.stage) ?? config.stages[position.stageIndex];
+  return stage ? trainedModeOf(stage, config.model.variant) : 'independent';
+}
+
+/** The mode a checkpoint was trained for: its header's record, or derived from its config and position. */
+export function checkpointTrainedMode(header: CheckpointHeader): TrainedMode {
+  return header.trainedFor ?? trainedModeOfPosition(header.config, header.position);
 }
 
 /** Reads a checkpoint folder (or a run folder / its checkpoints folder: then the latest checkpoint). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createRng, InputError, writeFileAtomic, type Rng } from '@a2s/dataset';
 import type { Batch } from '@a2s/features';
 import { scheduleValue } from '../config/model-config.ts';
-import type { ResolvedTrainConfig, StageConfig, StageName } from '../config/train-config.ts';
+import { stageHasRelativeSchedule, stageLength, stageParent, type ResolvedTrainConfig, type StageConfig, type StageName } from '../config/train-config.ts';
 import { buildModel, type A2SModel, type TrainKnobs } from '../net/model.ts';
 import { batchToInputs, disposeInputs, findNonFinite } from '../net/inputs.ts';
 import { Adam } from './adam.ts';
@@ -74,14 +74,12 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-function knobsAt(cfg: ResolvedTrainConfig, stage: StageConfig, step: number): TrainKnobs {
+/** The knobs at `step` of a stage `stageSteps` long (relative schedules scale with it). */
+function knobsAt(cfg: ResolvedTrainConfig, stage: StageConfig, step: number, stageSteps: number | null): TrainKnobs {
+  const v = (s: Parameters<typeof scheduleValue>[0]) => scheduleValue(s, step, stageSteps);
   return {
-    klWeights: { chd: scheduleValue(stage.kl.chd, step), aud: scheduleValue(stage.kl.aud, step), sym: scheduleValue(stage.kl.sym, step) },
-    tfr: {
-      time: scheduleValue(stage.teacherForcing.time, step),
-      note: scheduleValue(stage.teacherForcing.note, step),
-      chord: scheduleValue(stage.teacherForcing.chord, step),
-    },
+    klWeights: { chd: v(stage.kl.chd), aud: v(stage.kl.aud), sym: v(stage.kl.sym) },
+    tfr: { time: v(stage.teacherForcing.time), note: v(stage.teacherForcing.note), chord: v(stage.teacherForcing.chord) },
     symbolic: stage.symbolic,
     priorStd: stage.priorStd,
     pitchWeight: cfg.pitchWeight,
@@ -160,19 +158,35 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const outOfBudget = (): boolean =>
     (o.maxSteps !== undefined && steps >= o.maxSteps) || (o.maxMinutes !== undefined && (performance.now() - started) / 60000 >= o.maxMinutes);
 
-  const firstWanted = stageNames.indexOf(wanted[0]);
+  const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
+  // The stage whose final weights are in `model` (null: none finished in this process / resumed mid-stage).
+  let finishedInMemory: StageName | null = pos?.stageDone ? pos.stage : null;
   for (let si = 0; si < cfg.stages.length; si++) {
     const stage = cfg.stages[si];
     if (!wanted.includes(stage.name)) continue;
     if (pos && (si < pos.stageIndex || (si === pos.stageIndex && pos.stageDone))) continue;
     const resumingHere = pos !== null && pos.stageIndex === si && !pos.stageDone;
+    const stageSteps = stageLength(stage, batchesPerEpoch);
+    if (stageSteps === null && stageHasRelativeSchedule(stage)) {
+      throw new InputError({
+        file: o.runDir,
+        message: `stage ${stage.name} has schedules relative to its length, but its length is unknown: give it maxSteps, or absolute midStep/scaleSteps`,
+      });
+    }
     if (!resumingHere) {
-      // a new stage: previous stage's final weights, fresh optimizer and schedules
-      if (!model && si > 0 && si === firstWanted) {
-        const prev = await findStageEnd(o.runDir, cfg.stages[si - 1].name);
-        if (!prev) throw new InputError({ file: o.runDir, message: `stage ${stage.name} needs the finished ${cfg.stages[si - 1].name} stage's checkpoint in this run folder` });
+      // a new stage: its parent stage's final weights (the stage graph), fresh optimizer and schedules
+      const parent = stageParent(cfg.stages, si);
+      if (parent === null && model) {
+        // a fresh model for a stage that starts from scratch after another stage
+        model.params.dispose();
+        model = buildModel(cfg.model, cfg.seed);
+        rng = createRng(cfg.seed).fork(`train/${stage.name}`);
+      } else if (parent !== null && parent !== finishedInMemory) {
+        const prev = await findStageEnd(o.runDir, parent);
+        if (!prev) throw new InputError({ file: o.runDir, message: `stage ${stage.name} needs the finished ${parent} stage's checkpoint in this run folder` });
         const ck = await loadCheckpoint(prev);
         cfg = { ...ck.header.config, stages: cfg.stages };
+        model?.params.dispose();
         model = buildModel(cfg.model, cfg.seed);
         restoreInto(ck, model, null);
         rng.setState(ck.header.rngState);
@@ -200,7 +214,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           say(`model: ${model.params.count()} parameters`);
         }
         const t0 = performance.now();
-        const knobs = knobsAt(cfg, stage, p.stepInStage);
+        const knobs = knobsAt(cfg, stage, p.stepInStage, stageSteps);
         const lr = learningRate(stage, p.stepInStage);
         const inputs = batchToInputs(batch);
         let result;
@@ -271,6 +285,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       lastCheckpoint = await saveCheckpoint({ runDir: o.runDir, model, adam, position: { ...p }, rngState: rng.getState(), config: cfg, manifestSha256: o.manifestSha256 ?? null, backend: o.backend });
       await pruneCheckpoints(o.runDir, stage.name, cfg.keepCheckpoints);
     }
+    finishedInMemory = stage.name;
     say(`stage ${stage.name} done at step ${p.stepInStage}`);
   }
   if (!model || !pos) throw new InputError({ file: o.runDir, message: 'nothing to train: every requested stage is already done' });
