@@ -25,6 +25,10 @@ interface ArrangeCliOptions {
   chords?: string;
   seed: number;
   temperature: number;
+  stage?: string;
+  mode?: string;
+  texture?: string;
+  force?: boolean;
   velocity?: number;
   pedal: boolean;
   emitJson?: string | boolean;
@@ -84,8 +88,12 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     .option('--checkpoint <path>', 'checkpoint to load (a checkpoints/<stage>-<step> folder, or an `a2s export` folder)')
     .option('--beats <file>', 'beats in POP909 beat_audio.txt format (time<TAB>beat_in_bar) instead of beat tracking')
     .option('--chords <file>', 'chords in POP909 chord_audio.txt format (start<TAB>end<TAB>label) instead of recognition')
-    .option('--seed <n>', 'seed of the model sampling', parseNumber('int', 0, 2 ** 31 - 1), 0)
-    .option('--temperature <t>', 'sampling temperature (0 = greedy)', parseNumber('float', 0, 10), 1)
+    .option('--stage <name>', 'with --run: the checkpoint of this training stage (e.g. dropscore or autoregressive)')
+    .option('--mode <mode>', "independent (each window on its own) or autoregressive (each window sees the previous window's notes); default: the mode the model was trained for")
+    .option('--texture <file>', "a reference piano score (MIDI): the arrangement takes its texture (rhythm, density, voicing) and keeps the audio's harmony; needs a model trained with a score input (autoregressive or pre-training stage)")
+    .option('--force', 'decode in the asked mode even when the model was trained for another')
+    .option('--seed <n>', 'seed of the model sampling (another seed: another variation)', parseNumber('int', 0, 2 ** 31 - 1), 0)
+    .option('--temperature <t>', 'sampling temperature (0 = greedy; higher: freer variations)', parseNumber('float', 0, 10), 1)
     .option('--velocity <v>', 'fixed MIDI velocity for every note (default: the model’s)', parseNumber('int', 1, 127))
     .option('--no-pedal', 'do not write sustain pedal (CC64) per bar')
     .option('--emit-json [file]', 'also write beats, chords and notes as JSON (to stdout when no file is given)')
@@ -95,8 +103,10 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
         if (!opts.quiet) process.stderr.write(`arrange: ${line}\n`);
       };
       const output = opts.output ?? path.join(path.dirname(audioPath), `${path.parse(audioPath).name}-piano.mid`);
+      if (opts.texture) await mustExist(opts.texture, 'texture reference');
+      if (opts.stage && !opts.run) throw new InputError({ file: '--stage', message: '--stage picks a checkpoint of a run folder: pass --run <dir> too' });
       const model = await resolveModel(
-        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature },
+        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature, stage: opts.stage, mode: opts.mode, texture: opts.texture, force: opts.force },
         deps.loadModel ?? loadTrainedArrangeModel,
         deps.defaultModelDir,
       );

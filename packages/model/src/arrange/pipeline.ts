@@ -50,7 +50,12 @@ export async function arrangeAudio(opts: ArrangeAudioOptions): Promise<Arrangeme
   hooks?.onStage?.('arrange', `${starts.length} windows of 2 bars`);
   const batchSize = Math.max(1, opts.batchSize ?? 16);
   const perWindow: Note[][] = [];
-  for (let i = 0; i < inputs.length; i += batchSize) {
+  if (model.arranger.arrangeSong) {
+    const out = await model.arranger.arrangeSong(inputs, starts, (done) => hooks?.onSegments?.(done, inputs.length));
+    if (out.length !== inputs.length) throw new Error(`arranger returned ${out.length} windows for ${inputs.length} inputs`);
+    perWindow.push(...out);
+  }
+  for (let i = perWindow.length; i < inputs.length; i += batchSize) {
     const batch = inputs.slice(i, i + batchSize);
     const out = await model.arranger.arrange(batch);
     if (out.length !== batch.length) {

@@ -12,6 +12,13 @@ export interface SegmentInput {
 /** The pluggable model step: arranges each window; note onsets are relative to the window start (0–31). */
 export interface SegmentArranger {
   arrange(inputs: SegmentInput[]): Promise<Note[][]>;
+  /**
+   * Arranges a whole song's windows (first beats `starts`, in order) at once, when the arranger needs them
+   * together: autoregressive decoding (each window sees the previous window's notes) or a texture reference
+   * (which part of it a window gets depends on its beat). When present, the pipeline calls it instead of
+   * {@link arrange}.
+   */
+  arrangeSong?(inputs: SegmentInput[], starts: readonly number[], onProgress?: (done: number) => void): Promise<Note[][]>;
 }
 
 /** What `arrange` needs from a trained model: its feature configuration and the arranger. */
@@ -28,6 +35,14 @@ export interface ModelSource {
   readonly checkpoint?: string;
   readonly seed: number;
   readonly temperature: number;
+  /** The checkpoint of this stage of the run folder (`--stage`). */
+  readonly stage?: string;
+  /** Inference mode (`--mode`): independent or autoregressive; default the checkpoint's own. */
+  readonly mode?: string;
+  /** A reference piano score (MIDI) whose texture the arrangement takes (`--texture`). */
+  readonly texture?: string;
+  /** Decode in the asked mode even when the checkpoint was trained for another. */
+  readonly force?: boolean;
 }
 
 /** Loads a trained model for `arrange`; the model package supplies it (the CLI takes it as a dependency). */

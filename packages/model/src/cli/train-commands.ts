@@ -4,11 +4,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createProgress, createRng, InputError, sha256File, type Split } from '@a2s/dataset';
 import { createBatchIterator } from '@a2s/features';
-import { resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
+import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
 import { PRESET_NAMES } from '../config/presets.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { train, type BatchSource } from '../train/trainer.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
+import { resolveInferenceMode } from '../infer/modes.ts';
 import { exportWeights } from '../train/export.ts';
 
 const DEFAULT_MANIFEST = 'data/datasets/default/manifest.json';
@@ -131,6 +132,9 @@ export function registerTrainCommands(program: Command): void {
     .command('predict')
     .description('Predict piano notes for every segment of a split; writes prediction shards, predictions.json and stitched MIDI')
     .requiredOption('--run <dir>', 'run folder or checkpoint folder')
+    .option('--stage <name>', `the checkpoint of this stage in the run folder (its final one), e.g. dropscore or autoregressive: ${STAGE_NAMES.join(', ')} (default: the latest checkpoint)`)
+    .option('--mode <mode>', `${INFERENCE_MODES.filter((m) => m !== 'texture').join(' or ')} (default: the mode the checkpoint was trained for)`)
+    .option('--force', 'decode in --mode even when the checkpoint was trained for another mode')
     .option('--split <split>', 'train, valid or test', 'test')
     .option('--manifest <file>', 'dataset manifest', DEFAULT_MANIFEST)
     .option('--out <dir>', 'output folder (default <run>/predictions/<split>)')
@@ -143,7 +147,12 @@ export function registerTrainCommands(program: Command): void {
     .action(async (o: Record<string, string | undefined>) => {
       const split = o.split as Split;
       if (!['train', 'valid', 'test'].includes(split)) throw new InputError({ file: '--split', message: `unknown split ${split}` });
-      const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend) });
+      const stage = o.stage as StageName | undefined;
+      if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
+      if (o.mode === 'texture') throw new InputError({ file: '--mode', message: 'a2s predict decodes independent or autoregressive windows; texture control is `a2s arrange --texture <reference.mid>`' });
+      const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
+      const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, force: !!o.force, what: trained.checkpointDir }) as 'independent' | 'autoregressive';
+      process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows\n`);
       const outDir = o.out ?? path.join(o.run!, 'predictions', split);
       const progress = createProgress({ label: 'predict', total: 0, unit: 'segments', plain: !process.stderr.isTTY || !!process.env.CI });
       let done = 0;
@@ -157,6 +166,7 @@ export function registerTrainCommands(program: Command): void {
         featureCacheDir: o.featureCache,
         system: o.name,
         variant: o.variant,
+        mode,
         onProgress: (n, total) => {
           progress.setTotal(total);
           progress.tick(n - done);

@@ -5,10 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InputError, readSegments, writeFileAtomic, writeSegmentShard, type Note, type SegmentRow, type Split } from '@a2s/dataset';
 import { CHORD_DIMS, createBatchIterator, type FeatureConfig } from '@a2s/features';
 import { SEGMENT_BEATS } from '@a2s/dataset';
-import type { ResolvedTrainConfig } from '../config/train-config.ts';
+import type { InferenceMode, ResolvedTrainConfig, StageName, TrainedMode } from '../config/train-config.ts';
 import { buildModel, infer, type A2SModel } from '../net/model.ts';
 import { SLOTS } from '../net/inputs.ts';
-import { loadCheckpoint, restoreInto, type TrainPosition } from '../train/checkpoint.ts';
+import { checkpointTrainedMode, findStageCheckpoint, loadCheckpoint, restoreInto, type TrainPosition } from '../train/checkpoint.ts';
+import { decodeInOrder, previousWindows } from './modes.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { predictionToNotes } from './tree-notes.ts';
 import { stitchSegments } from './stitch.ts';
@@ -21,16 +22,25 @@ export interface TrainedModel {
   features: FeatureConfig;
   checkpointDir: string;
   position: TrainPosition;
+  /** What the checkpoint's stage trained the model for (its header's record, or derived for older ones). */
+  trainedFor: TrainedMode;
 }
 
-/** Loads the latest checkpoint of a run folder, or a given checkpoint folder. */
-export async function loadTrainedModel(runDirOrCheckpoint: string, opts: { backend?: BackendName | 'auto' } = {}): Promise<TrainedModel> {
+/**
+ * Loads the latest checkpoint of a run folder, or a given checkpoint folder; with `stage`, the final (else the
+ * newest) checkpoint of that stage in the run folder (each branch of the stage graph keeps its own).
+ */
+export async function loadTrainedModel(
+  runDirOrCheckpoint: string,
+  opts: { backend?: BackendName | 'auto'; stage?: StageName } = {},
+): Promise<TrainedModel> {
   await selectBackend(opts.backend ?? 'auto');
-  const ck = await loadCheckpoint(runDirOrCheckpoint);
+  const where = opts.stage ? await findStageCheckpoint(runDirOrCheckpoint, opts.stage) : runDirOrCheckpoint;
+  const ck = await loadCheckpoint(where);
   const config = ck.header.config;
   const model = buildModel(config.model, config.seed);
   restoreInto(ck, model, null);
-  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position };
+  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position, trainedFor: checkpointTrainedMode(ck.header) };
 }
 
 export interface ArrangeOptions {
@@ -40,15 +50,24 @@ export interface ArrangeOptions {
   batchSize?: number;
 }
 
+/** One window's input; `pianoRoll` `[32·128]` is encoded as z_sym (else z_sym is the prior mean, 0). */
+export interface WindowInput {
+  audio: Float32Array;
+  chords: Float32Array;
+  pianoRoll?: Float32Array;
+}
+
 /**
  * Arranges segments: audio features `[frames·bins]` (the model's audioFrames × audioBins) and chords `[8·36]`
  * per segment → predicted piano notes per segment (onsets relative to the segment).
  */
 export async function arrangeSegments(
   model: A2SModel,
-  inputs: readonly { audio: Float32Array; chords: Float32Array }[],
+  inputs: readonly WindowInput[],
   opts: ArrangeOptions,
 ): Promise<Note[][]> {
+  const prompted = inputs.filter((c) => c.pianoRoll !== undefined).length;
+  if (prompted !== 0 && prompted !== inputs.length) throw new RangeError('arrangeSegments: either every window has a pianoRoll or none');
   const frames = model.config.audioFrames!;
   const bins = model.config.audioBins!;
   const per = frames * bins;
@@ -59,7 +78,12 @@ export async function arrangeSegments(
     const chunk = inputs.slice(start, start + bs);
     const audio = new Float32Array(chunk.length * per);
     const chords = new Float32Array(chunk.length * SEGMENT_BEATS * CHORD_DIMS);
+    const roll = prompted ? new Float32Array(chunk.length * 32 * 128) : null;
     chunk.forEach((c, i) => {
+      if (roll) {
+        if (c.pianoRoll!.length !== 32 * 128) throw new InputError({ file: '<arrange>', message: `segment ${start + i}: pianoRoll must be 32×128 values` });
+        roll.set(c.pianoRoll!, i * 32 * 128);
+      }
       if (c.audio.length !== per) throw new InputError({ file: '<arrange>', message: `segment ${start + i}: audio has ${c.audio.length} values, the model expects ${frames}×${bins}` });
       if (c.chords.length !== SEGMENT_BEATS * CHORD_DIMS) throw new InputError({ file: '<arrange>', message: `segment ${start + i}: chords must be 8×36 values` });
       audio.set(c.audio, i * per);
@@ -69,6 +93,7 @@ export async function arrangeSegments(
       const r = infer(model, tf.tensor3d(audio, [chunk.length, frames, bins]), tf.tensor3d(chords, [chunk.length, SEGMENT_BEATS, CHORD_DIMS]), {
         temperature: opts.temperature,
         rng,
+        symbolicPrompt: roll ? tf.tensor3d(roll, [chunk.length, 32, 128]) : undefined,
       });
       return [r.pitch, r.durBits];
     });
@@ -80,6 +105,33 @@ export async function arrangeSegments(
     for (let i = 0; i < chunk.length; i++) out.push(predictionToNotes(p.subarray(i * perP, (i + 1) * perP), d.subarray(i * perP * 5, (i + 1) * perP * 5), SLOTS));
   }
   return out;
+}
+
+/**
+ * Autoregressive decoding (3b): window i's z_sym encodes the notes predicted for window `prev[i]` (-1: an
+ * empty roll, as at a song's start in training). Windows whose predecessors are done are decoded together.
+ * `onWindow` sees every window's symbolic input before it is decoded (for tests and diagnostics).
+ */
+export async function arrangeAutoregressive(
+  model: A2SModel,
+  inputs: readonly WindowInput[],
+  prev: readonly number[],
+  opts: ArrangeOptions & { onWindow?: (index: number, roll: Float32Array) => void; onProgress?: (done: number) => void },
+): Promise<Note[][]> {
+  if (prev.length !== inputs.length) throw new RangeError(`arrangeAutoregressive: ${inputs.length} windows, ${prev.length} predecessors`);
+  const rng = createRng(opts.seed).fork('autoregressive');
+  let done = 0;
+  return decodeInOrder(prev, async (items) => {
+    for (const it of items) opts.onWindow?.(it.index, it.roll);
+    const notes = await arrangeSegments(
+      model,
+      items.map((it) => ({ ...inputs[it.index], pianoRoll: it.roll })),
+      { seed: rng.int(2 ** 31), temperature: opts.temperature, batchSize: opts.batchSize },
+    );
+    done += items.length;
+    opts.onProgress?.(done);
+    return notes;
+  });
 }
 
 export interface PredictSplitOptions {
@@ -97,6 +149,8 @@ export interface PredictSplitOptions {
   onProgress?: (segmentsDone: number, total: number) => void;
   /** Feature cache folder. Default: features' DEFAULT_FEATURE_CACHE_DIR (data/cache/features). */
   featureCacheDir?: string;
+  /** `independent` (default) or `autoregressive` (windows of a song in order, see {@link arrangeAutoregressive}). */
+  mode?: Exclude<InferenceMode, 'texture'>;
 }
 
 /**
@@ -119,18 +173,36 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
   });
   const outRows: SegmentRow[] = [];
   const rng = createRng(o.seed).fork('predict');
+  const mode = o.mode ?? 'independent';
+  const pending: { src: SegmentRow; input: WindowInput }[] = [];
   for await (const batch of iter) {
     const segs = Array.from({ length: batch.size }, (_, i) => ({
       audio: batch.audio.subarray(i * batch.audioFrames * batch.audioBins, (i + 1) * batch.audioFrames * batch.audioBins),
       chords: batch.chords.subarray(i * SEGMENT_BEATS * CHORD_DIMS, (i + 1) * SEGMENT_BEATS * CHORD_DIMS),
     }));
-    const notes = await arrangeSegments(o.trained.model, segs, { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: batch.size });
-    for (let i = 0; i < batch.size; i++) {
+    const srcs = segs.map((_, i) => {
       const src = byKey.get(`${batch.songIds[i]}@${batch.startBeats[i]}`);
       if (!src) throw new InputError({ file: o.manifestPath, message: `segment ${batch.songIds[i]}@${batch.startBeats[i]} not found in the shards` });
-      outRows.push({ ...src, notes: notes[i] });
+      return src;
+    });
+    if (mode === 'autoregressive') {
+      // every window first: a song's windows are decoded in order once all are read
+      segs.forEach((s, i) => pending.push({ src: srcs[i], input: { audio: s.audio.slice(), chords: s.chords.slice() } }));
+      continue;
     }
+    const notes = await arrangeSegments(o.trained.model, segs, { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: batch.size });
+    for (let i = 0; i < batch.size; i++) outRows.push({ ...srcs[i], notes: notes[i] });
     o.onProgress?.(outRows.length, rows.length);
+  }
+  if (mode === 'autoregressive') {
+    const prev = previousWindows(pending.map((p) => ({ song: p.src.songId, startBeat: p.src.startBeat })));
+    const notes = await arrangeAutoregressive(
+      o.trained.model,
+      pending.map((p) => p.input),
+      prev,
+      { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: o.batchSize ?? 32, onProgress: (n) => o.onProgress?.(n, rows.length) },
+    );
+    pending.forEach((p, i) => outRows.push({ ...p.src, notes: notes[i] }));
   }
   await fs.mkdir(path.join(o.outDir, 'shards'), { recursive: true });
   await fs.mkdir(path.join(o.outDir, 'midi'), { recursive: true });
@@ -152,6 +224,8 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
     variant: o.variant ?? o.trained.config.model.variant,
     seed: o.seed,
     temperature: o.temperature,
+    mode,
+    trainedFor: o.trained.trainedFor,
     manifestPath: path.resolve(o.manifestPath),
     split: o.split,
     checkpoint: path.resolve(o.trained.checkpointDir),

@@ -198,6 +198,21 @@ export async function findStageEnd(runDir: string, stage: StageName): Promise<st
   return null;
 }
 
+/**
+ * The checkpoint of `stage` in a run folder: its final one, else its newest (a stage still in progress).
+ * @throws InputError naming the stages that have checkpoints when `stage` has none.
+ */
+export async function findStageCheckpoint(runDir: string, stage: StageName): Promise<string> {
+  const end = await findStageEnd(runDir, stage);
+  if (end) return end;
+  const root = path.join(runDir, 'checkpoints');
+  const all = (await exists(root)) ? (await fs.readdir(root)).filter((n) => /^[a-z]+-\d{7}$/.test(n)).sort() : [];
+  const mine = all.filter((n) => n.startsWith(`${stage}-`));
+  if (mine.length > 0) return path.join(root, mine[mine.length - 1]);
+  const stages = [...new Set(all.map((n) => n.slice(0, n.lastIndexOf('-'))))];
+  throw new InputError({ file: runDir, message: `no checkpoint of stage ${stage} in this run folder (stages with checkpoints: ${stages.join(', ') || 'none'})` });
+}
+
 /** Copies checkpoint values into the model's variables (and Adam's moments when `adam` is given). */
 export function restoreInto(ck: Checkpoint, model: A2SModel, adam: Adam | null): void {
   for (const [n, v] of model.params.vars) {
