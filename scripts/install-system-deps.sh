@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a2s needs when they are missing: FluidSynth and a General MIDI soundfont
-# (audio synthesis), DejaVu fonts (text in PNG figures) and Chromium (report tests). Idempotent.
+# (audio synthesis), DejaVu fonts (text in PNG figures), mir_eval (eval-audio agreement test) and Chromium
+# (report tests). Idempotent.
 set -euo pipefail
 need=()
 command -v fluidsynth >/dev/null 2>&1 || need+=(fluidsynth)
 [ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || need+=(fluid-soundfont-gm)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# mir_eval: independent check of a2s eval-audio's chord, onset and beat scores (packages/eval tests)
+/usr/bin/python3 -c 'import mir_eval' >/dev/null 2>&1 || need+=(python3-mir-eval)
 if [ "${A2S_SKIP_CHROMIUM:-0}" != 1 ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
