@@ -1,0 +1,3 @@
+export { engraveMusicXml, portableSvg, type EngraveOptions, type Engraving } from './verovio.ts';
+export { svgPagesToPdf, A4_POINTS } from './pdf.ts';
+export { svgToPng } from './png.ts';

@@ -1,0 +1,7 @@
+export type { ScoreSource, ScoreNote, ScoreMeasure, ScoreModel } from './types.ts';
+export * from './key/index.ts';
+export * from './notation/index.ts';
+export * from './playability/index.ts';
+export * from './musicxml/index.ts';
+
+export * from './engrave/index.ts';

@@ -1,0 +1,1 @@
+export { keyFromHistogram, keyFromChroma, keyFromNotes, keyFromSpans, parseKeyLabel, type Key } from './key-finder.ts';

@@ -1,0 +1,1 @@
+export { checkPlayability, formatPlayability, type CheckedNote, type Violation, type ViolationKind, type PlayabilityReport } from './check.ts';
