@@ -19,6 +19,8 @@ export { batchToInputs, disposeInputs, type ModelInputs } from './net/inputs.ts'
 export { Adam } from './train/adam.ts';
 export { trainStep, type StepResult, type LossValues } from './train/step.ts';
 export { train, learningRate, NonFiniteLossError, type BatchSource, type TrainOptions, type TrainResult, type TrainLogEntry } from './train/trainer.ts';
+export { DataParallel, type ParallelOptions } from './train/parallel/data-parallel.ts';
+export { WorkerFailedError } from './train/parallel/pool.ts';
 export { saveCheckpoint, loadCheckpoint, restoreInto, type Checkpoint, type CheckpointHeader, type TrainPosition } from './train/checkpoint.ts';
 export { exportWeights, type ExportedModelInfo, type ModelCard } from './train/export.ts';
 export { loadTrainedModel, arrangeSegments, predictSplit, type TrainedModel, type ArrangeOptions, type PredictSplitOptions } from './infer/predict.ts';

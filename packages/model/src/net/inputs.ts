@@ -98,10 +98,53 @@ export interface ModelInputs {
   /** Beats with a root / a bass (N chords have neither and are ignored). */
   rootCount: number;
   bassCount: number;
+  /**
+   * Set when these inputs are one shard of a larger batch (data-parallel workers, gradient accumulation): the
+   * whole batch's sizes and target counts. Losses are then normalised by the whole batch, so that the shards'
+   * losses (and gradients) sum to the whole batch's.
+   */
+  whole?: BatchTotals;
 }
 
-/** Builds the tensors of one batch (host-side loops over typed arrays, then one upload per tensor). */
-export function batchToInputs(batch: Batch): ModelInputs {
+/** A batch's size and target counts: the normalisers of its losses. */
+export interface BatchTotals {
+  size: number;
+  pitchCount: number;
+  durCount: number;
+  rootCount: number;
+  bassCount: number;
+}
+
+/** {@link BatchTotals} of `batch`: the same counts as {@link batchToInputs}, without building tensors. */
+export function batchTotals(batch: Batch): BatchTotals {
+  const S = PIANOTREE_MAX_NOTES;
+  const tree = batch.pianoTree;
+  let pitchCount = 0;
+  let durCount = 0;
+  for (let bt = 0; bt < batch.size * SEGMENT_STEPS; bt++) {
+    for (let s = 1; s < S; s++) {
+      const base = (bt * S + s) * PIANOTREE_COLUMNS;
+      if (tree[base] === PITCH_PAD) continue;
+      pitchCount++;
+      for (let k = 0; k < DURATION_BITS; k++) if (tree[base + 1 + k] === 0 || tree[base + 1 + k] === 1) durCount++;
+    }
+  }
+  let rootCount = 0;
+  let bassCount = 0;
+  for (let i = 0; i < batch.size * SEGMENT_BEATS; i++) {
+    for (let k = 0; k < 12; k++) {
+      rootCount += batch.chords[i * CHORD_DIMS + k];
+      bassCount += batch.chords[i * CHORD_DIMS + 24 + k];
+    }
+  }
+  return { size: batch.size, pitchCount, durCount, rootCount, bassCount };
+}
+
+/**
+ * Builds the tensors of one batch (host-side loops over typed arrays, then one upload per tensor). `whole`: the
+ * totals of the batch this one is a shard of ({@link ModelInputs.whole}).
+ */
+export function batchToInputs(batch: Batch, whole?: BatchTotals): ModelInputs {
   const B = batch.size;
   const T = SEGMENT_STEPS;
   const S = PIANOTREE_MAX_NOTES;
@@ -208,6 +251,7 @@ export function batchToInputs(batch: Batch): ModelInputs {
     bassTarget: tf.tensor3d(bass, [B, SEGMENT_BEATS, 12]),
     rootCount,
     bassCount,
+    ...(whole ? { whole } : {}),
   };
 }
 

@@ -45,22 +45,25 @@ export function lossTerms(a: {
 }): LossTerms {
   const { inputs, tree, chord, feat, kl, knobs } = a;
   const zero = tf.scalar(0);
-  const pitch = maskedCe(tree.pitch, inputs.pitchTarget, inputs.pitchCount);
-  const dur = maskedCe(tree.dur, inputs.durTarget, inputs.durCount);
+  // a shard of a larger batch is normalised by the whole batch: counts are the whole's, means are scaled by its share
+  const n = inputs.whole ?? inputs;
+  const share = (x: tf.Scalar): tf.Scalar => (n.size === inputs.size ? x : (tf.mul(x, inputs.size / n.size) as tf.Scalar));
+  const pitch = maskedCe(tree.pitch, inputs.pitchTarget, n.pitchCount);
+  const dur = maskedCe(tree.dur, inputs.durTarget, n.durCount);
   let total: tf.Tensor = tf.add(tf.mul(pitch, knobs.pitchWeight), tf.mul(dur, knobs.durWeight));
   let rhythm: tf.Scalar = zero;
   if (tree.onset) {
     // BCE with logits x and targets y: softplus(x) − x·y, mean over the B·32 steps
-    rhythm = tf.mean(tf.sub(tf.softplus(tree.onset), tf.mul(tree.onset, inputs.stepOnsets))) as tf.Scalar;
+    rhythm = share(tf.mean(tf.sub(tf.softplus(tree.onset), tf.mul(tree.onset, inputs.stepOnsets))) as tf.Scalar);
     total = tf.add(total, rhythm);
   }
   let chordL: tf.Scalar = zero;
   if (chord) {
-    const beats = inputs.size * 8;
+    const beats = n.size * 8;
     chordL = tf.addN([
-      maskedCe(chord.root, inputs.rootTarget, inputs.rootCount),
+      maskedCe(chord.root, inputs.rootTarget, n.rootCount),
       maskedCe(chord.chroma, inputs.chromaTarget, beats * 12),
-      maskedCe(chord.bass, inputs.bassTarget, inputs.bassCount),
+      maskedCe(chord.bass, inputs.bassTarget, n.bassCount),
     ]) as tf.Scalar;
     total = tf.add(total, chordL);
   }
@@ -68,12 +71,12 @@ export function lossTerms(a: {
   if (feat) {
     const [pb, pi, pr] = tf.split(feat, 3, 2);
     const [tb, ti, tr] = tf.split(inputs.aux, 3, 2);
-    auxL = tf.addN([bce(pb, tb), tf.mean(tf.squaredDifference(pi, ti)) as tf.Scalar, bce(pr, tr)]) as tf.Scalar;
+    auxL = share(tf.addN([bce(pb, tb), tf.mean(tf.squaredDifference(pi, ti)) as tf.Scalar, bce(pr, tr)]) as tf.Scalar);
     total = tf.add(total, auxL);
   }
-  const klChd = kl.chd ?? zero;
-  const klAud = kl.aud ?? zero;
-  const klSym = kl.sym ?? zero;
+  const klChd = kl.chd ? share(kl.chd) : zero;
+  const klAud = kl.aud ? share(kl.aud) : zero;
+  const klSym = kl.sym ? share(kl.sym) : zero;
   if (kl.chd && knobs.klWeights.chd > 0) total = tf.add(total, tf.mul(klChd, knobs.klWeights.chd));
   if (kl.aud && knobs.klWeights.aud > 0) total = tf.add(total, tf.mul(klAud, knobs.klWeights.aud));
   if (kl.sym && knobs.klWeights.sym > 0) total = tf.add(total, tf.mul(klSym, knobs.klWeights.sym));

@@ -14,7 +14,8 @@ export interface StepResult {
   gradNorm: number;
 }
 
-const TERMS = ['total', 'pitch', 'dur', 'rhythm', 'chord', 'aux', 'kl_chd', 'kl_aud', 'kl_sym'] as const;
+/** The loss terms a step reports, in the order of its log. */
+export const LOSS_TERMS = ['total', 'pitch', 'dur', 'rhythm', 'chord', 'aux', 'kl_chd', 'kl_aud', 'kl_sym'] as const;
 
 /** One optimisation step: loss, gradients of every variable reached, clipping, Adam. Leaves no tensors behind. */
 export function trainStep(
@@ -29,13 +30,13 @@ export function trainStep(
   const vars = model.params.list();
   const { grads, value } = tf.variableGrads(() => {
     const terms = forwardLoss(model, inputs, knobs, rng);
-    values = tf.stack(TERMS.map((k) => terms[k])).dataSync() as Float32Array;
+    values = tf.stack(LOSS_TERMS.map((k) => terms[k])).dataSync() as Float32Array;
     return terms.total;
   }, vars);
   value.dispose();
   const v = values as unknown as Float32Array;
-  const losses = Object.fromEntries(TERMS.map((k, i) => [k, v[i]])) as LossValues;
-  const ok = TERMS.every((k) => Number.isFinite(losses[k]));
+  const losses = Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
+  const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
   const gradNorm = ok ? adam.apply(model.params.vars, grads, opts.lr, opts.clipNorm) : NaN;
   tf.dispose(grads);
   return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };

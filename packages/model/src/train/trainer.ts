@@ -13,6 +13,8 @@ import { batchToInputs, disposeInputs, findNonFinite } from '../net/inputs.ts';
 import { Adam } from './adam.ts';
 import { checkpointName, findStageEnd, loadCheckpoint, pruneCheckpoints, restoreInto, saveCheckpoint, type TrainPosition } from './checkpoint.ts';
 import { trainStep, type LossValues } from './step.ts';
+import { DataParallel, type ParallelOptions } from './parallel/data-parallel.ts';
+import { WorkerFailedError } from './parallel/pool.ts';
 import { ensureTfRuntime } from '../tf/backend.ts';
 
 /** Where batches come from: one async iterable per (stage, epoch), deterministic for a given seed. */
@@ -53,6 +55,8 @@ export interface TrainOptions {
   runInfo?: Record<string, unknown>;
   onStep?: (e: TrainLogEntry) => void;
   onMessage?: (line: string) => void;
+  /** Data-parallel workers and micro-batches (default: one worker, whole batches: the plain single-pass step). */
+  parallel?: ParallelOptions;
 }
 
 export interface TrainResult {
@@ -105,6 +109,15 @@ async function readJsonl(file: string): Promise<TrainLogEntry[]> {
 
 /** Runs (or resumes) training into `runDir`. */
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  const dp = o.parallel ? new DataParallel(o.parallel) : null;
+  try {
+    return await trainWith(o, dp);
+  } finally {
+    await dp?.close();
+  }
+}
+
+async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<TrainResult> {
   const say = o.onMessage ?? (() => {});
   await ensureTfRuntime();
   await fs.mkdir(o.runDir, { recursive: true });
@@ -216,12 +229,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         const t0 = performance.now();
         const knobs = knobsAt(cfg, stage, p.stepInStage, stageSteps);
         const lr = learningRate(stage, p.stepInStage);
-        const inputs = batchToInputs(batch);
         let result;
-        try {
-          result = trainStep(model, adam, inputs, knobs, rng, { lr, clipNorm: cfg.clipNorm });
-        } finally {
-          disposeInputs(inputs);
+        if (dp?.isSharded(batch.size)) {
+          result = await dp.step({ model, adam, batch, knobs, rng, lr, clipNorm: cfg.clipNorm, seed: cfg.seed, backend: o.backend }).catch((err: unknown) => {
+            throw err instanceof WorkerFailedError ? new WorkerFailedError(`${err.message}. Training stopped; last checkpoint: ${lastCheckpoint ?? 'none'}`, lastCheckpoint) : err;
+          });
+        } else {
+          const inputs = batchToInputs(batch);
+          try {
+            result = trainStep(model, adam, inputs, knobs, rng, { lr, clipNorm: cfg.clipNorm });
+          } finally {
+            disposeInputs(inputs);
+          }
         }
         if (!result.ok) {
           const bad = findNonFinite(batch);

@@ -1,0 +1,101 @@
+/**
+ * Data-parallel training and gradient accumulation for the trainer: a step's batch is cut into shards
+ * (shards.ts), their gradients are computed in worker threads (pool.ts) or one after the other in this thread
+ * (accumulate.ts), summed, and applied by the trainer's one Adam. With one worker and no micro-batches the
+ * trainer keeps its plain single-pass step; `isSharded` says which path a batch takes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Worker } from 'node:worker_threads';
+import type { Rng } from '@a2s/dataset';
+import type { Batch } from '@a2s/features';
+import { batchTotals } from '../../net/inputs.ts';
+import type { A2SModel, TrainKnobs } from '../../net/model.ts';
+import type { Adam } from '../adam.ts';
+import { LOSS_TERMS, type LossValues, type StepResult } from '../step.ts';
+import { accumulateShards } from './accumulate.ts';
+import { WorkerPool } from './pool.ts';
+import { planShards, sliceBatch } from './shards.ts';
+
+export interface ParallelOptions {
+  /** Worker threads, each with its own backend and model copy; 1 = compute in the trainer's thread. */
+  workers: number;
+  /** Segments per forward + backward pass (gradient accumulation); null = a worker's whole share of the batch. */
+  microBatch: number | null;
+  /** Called with the worker threads once they have started (monitoring; tests stop one). */
+  onWorkers?: (threads: readonly Worker[]) => void;
+}
+
+export interface ShardedStepArgs {
+  model: A2SModel;
+  adam: Adam;
+  batch: Batch;
+  knobs: TrainKnobs;
+  /** The trainer's stream: one draw per step seeds the shards' streams. */
+  rng: Rng;
+  lr: number;
+  clipNorm: number;
+  /** Model seed (the workers build their copies with it before loading the trainer's weights). */
+  seed: number;
+  backend: string;
+}
+
+export class DataParallel {
+  private pool: WorkerPool | null = null;
+  private poolKey = '';
+
+  constructor(readonly options: ParallelOptions) {
+    if (!(Number.isInteger(options.workers) && options.workers >= 1)) throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+    if (options.microBatch !== null && !(Number.isInteger(options.microBatch) && options.microBatch >= 1)) {
+      throw new RangeError(`micro-batch must be a positive integer, got ${options.microBatch}`);
+    }
+  }
+
+  /** True when a batch of `size` segments is cut into shards (more than one worker, or micro-batches). */
+  isSharded(size: number): boolean {
+    return this.options.workers > 1 || (this.options.microBatch !== null && this.options.microBatch < size);
+  }
+
+  /** One optimisation step over the shards of `a.batch`: summed gradients, clipping, Adam. Leaves no tensors behind. */
+  async step(a: ShardedStepArgs): Promise<StepResult> {
+    const plan = planShards(a.batch.size, this.options.workers, this.options.microBatch);
+    const stepSeed = a.rng.int(2 ** 31);
+    const whole = batchTotals(a.batch);
+    const jobs = plan.map((shards) => shards.map((r) => ({ index: r.index, batch: sliceBatch(a.batch, r.start, r.end) })));
+    let grads: Record<string, tf.Tensor>;
+    let losses: LossValues;
+    if (this.options.workers === 1) {
+      const sums = accumulateShards(a.model, jobs[0], whole, a.knobs, stepSeed);
+      grads = Object.fromEntries(sums.grads);
+      losses = sums.losses;
+    } else {
+      const pool = await this.poolFor(a);
+      const r = await pool.step(a.model, jobs, whole, a.knobs, stepSeed);
+      grads = {};
+      pool.layout.slots.forEach((s, j) => {
+        if (r.reached[j]) grads[s.varName] = tf.tensor(r.grads.subarray(s.offset, s.offset + s.size), s.shape);
+      });
+      losses = r.losses;
+    }
+    const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
+    const gradNorm = ok ? a.adam.apply(a.model.params.vars, grads, a.lr, a.clipNorm) : NaN;
+    tf.dispose(Object.values(grads));
+    return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
+  }
+
+  private async poolFor(a: ShardedStepArgs): Promise<WorkerPool> {
+    const key = JSON.stringify([a.model.config, a.seed, a.backend]);
+    if (this.pool && this.poolKey === key) return this.pool;
+    await this.close();
+    this.pool = await WorkerPool.start({ count: this.options.workers, model: a.model, seed: a.seed, backend: a.backend });
+    this.poolKey = key;
+    this.options.onWorkers?.(this.pool.threads);
+    return this.pool;
+  }
+
+  /** Stops the workers (if any were started). */
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    if (p) await p.close();
+  }
+}
