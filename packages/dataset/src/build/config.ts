@@ -47,7 +47,34 @@ export const RecordingsAudioSchema = z
   })
   .strict();
 
-export const AudioSourceSchema = z.discriminatedUnion('type', [SynthAudioSchema, RecordingsAudioSchema]);
+/** Default share of bars whose comping the band borrows from the target (chosen by measurement: README, "Band audio"). */
+export const DEFAULT_BAND_LEAK = 0;
+
+export const BandAudioSchema = z
+  .object({
+    type: z.literal('band'),
+    /** FluidSynth executable (name on PATH or path). */
+    fluidsynth: z.string().min(1).default('fluidsynth'),
+    /** Soundfonts one is drawn from per song (all must exist: a missing one stops the build at once). */
+    soundfonts: z.array(z.string().min(1)).min(1).default([DEFAULT_SOUNDFONT]),
+    /** FluidSynth master gain (`-g`); the mix is then scaled down when it would clip. */
+    gain: z.number().positive().max(10).default(0.5),
+    /** Share of bars in [0, 1] in which one comping part plays the target's own notes (0 = none). */
+    leak: Ratio.default(DEFAULT_BAND_LEAK),
+    /** Number of comping parts per song, drawn uniformly in [min, max] (of 6 styles). */
+    compParts: z
+      .object({ min: z.int().min(1).max(6).default(2), max: z.int().min(1).max(6).default(4) })
+      .strict()
+      .refine((c) => c.min <= c.max, { message: 'compParts.min must not exceed compParts.max' })
+      .prefault({}),
+    /** Probability that the MELODY lead is left out of a song (else its level is drawn from quiet to prominent). */
+    melodyAbsent: Ratio.default(0.2),
+    /** Draw FluidSynth reverb and chorus settings per song (off: FluidSynth's defaults; the per-part sends are drawn anyway). */
+    effects: z.boolean().default(true),
+  })
+  .strict();
+
+export const AudioSourceSchema = z.discriminatedUnion('type', [SynthAudioSchema, RecordingsAudioSchema, BandAudioSchema]);
 
 export const SplitRatiosSchema = z
   .object({ train: Ratio.default(0.8), valid: Ratio.default(0.1), test: Ratio.default(0.1) })
@@ -65,7 +92,7 @@ export const DatasetConfigSchema = z
     songs: z.array(z.string().min(1)).min(1).optional(),
     /** Build only the first N songs (sorted by id), after `songs`. */
     limit: z.int().positive().optional(),
-    /** Seeds the instrument draw and the split. */
+    /** Seeds the instrument draw (synth), the band arrangement (band) and the split. */
     seed: z.int().default(0),
     /** Output sample rate (Hz), mono. */
     sampleRate: z.int().min(4000).max(192000).default(16000),
@@ -82,3 +109,4 @@ export type DatasetConfig = z.infer<typeof DatasetConfigSchema>;
 export type DatasetConfigInput = z.input<typeof DatasetConfigSchema>;
 export type SynthAudioConfig = z.infer<typeof SynthAudioSchema>;
 export type RecordingsAudioConfig = z.infer<typeof RecordingsAudioSchema>;
+export type BandAudioConfig = z.infer<typeof BandAudioSchema>;

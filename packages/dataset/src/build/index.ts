@@ -2,6 +2,8 @@ export {
   DatasetConfigSchema,
   SynthAudioSchema,
   RecordingsAudioSchema,
+  BandAudioSchema,
+  DEFAULT_BAND_LEAK,
   AudioSourceSchema,
   SplitRatiosSchema,
   DATASET_CONFIG_VERSION,
@@ -12,6 +14,7 @@ export {
   type DatasetConfigInput,
   type SynthAudioConfig,
   type RecordingsAudioConfig,
+  type BandAudioConfig,
 } from './config.ts';
 export { buildDataset, BUILD_VERSION, type BuildOptions } from './build.ts';
 export {
@@ -19,9 +22,11 @@ export {
   readSegments,
   ManifestSchema,
   SongRecordSchema,
+  BandRecordSchema,
   MANIFEST_SCHEMA_VERSION,
   type Manifest,
   type SongRecord,
+  type BandRecord,
   type ShardEntry,
 } from './manifest.ts';
 export { assignSplits, splitCounts, hashedSplit, type SplitRatios } from './split.ts';
@@ -29,3 +34,20 @@ export { drawPrograms, midiWithPrograms, renderMidi, fluidsynthVersion, type Tra
 export type { SongResult } from './song.ts';
 export * from '../audio/index.ts';
 export * from '../shards/index.ts';
+export {
+  generateBand,
+  encodeBandMidi,
+  barsOf,
+  BAND_GENERATOR_VERSION,
+  BAND_PPQ,
+  COMP_STYLES,
+  type BandArrangement,
+  type BandOptions,
+  type BandPart,
+  type BandNote,
+  type BandNoteRole,
+  type BandSection,
+  type Bar,
+  type CompStyle,
+  type PartKind,
+} from './band.ts';

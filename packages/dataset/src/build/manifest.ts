@@ -13,6 +13,28 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 const SplitSchema = z.enum(['train', 'valid', 'test']);
 const Sha = z.string().regex(/^[0-9a-f]{64}$/);
 
+/** Summary of a song's band arrangement (band audio); the full arrangement is the MIDI file at `midiPath`. */
+export const BandRecordSchema = z
+  .object({
+    /** The band MIDI the audio was rendered from, relative to the manifest folder (`audio/<id>.mid`). */
+    midiPath: z.string(),
+    midiSha256: Sha,
+    soundfont: z.string(),
+    tempoBpm: z.number(),
+    feel: z.string(),
+    leak: z.number(),
+    bars: z.int(),
+    /** Bars whose comping one part borrowed from the target. */
+    borrowedBars: z.int(),
+    melodyLevel: z.number(),
+    parts: z.array(z.object({ name: z.string(), style: z.string(), channel: z.int(), program: z.int(), volume: z.int(), notes: z.int(), approachNotes: z.int(), leakNotes: z.int() }).strict()),
+    fluidsynthSettings: z.record(z.string(), z.number()),
+    /** Documented fallbacks taken (no downbeats, beats without a chord…). */
+    fallbacks: z.array(z.string()),
+  })
+  .strict();
+export type BandRecord = z.infer<typeof BandRecordSchema>;
+
 export const SongRecordSchema = z
   .object({
     songId: z.string(),
@@ -35,6 +57,8 @@ export const SongRecordSchema = z
     segments: z.int().optional(),
     /** GM programs the tracks were rendered with (synthesized audio). */
     programs: z.record(z.string(), z.int()).optional(),
+    /** What the band generator drew for this song (band audio). */
+    band: BandRecordSchema.optional(),
   })
   .strict();
 export type SongRecord = z.infer<typeof SongRecordSchema>;
@@ -57,6 +81,8 @@ export const ManifestSchema = z
       .object({
         configSha256: Sha,
         soundfont: z.object({ path: z.string(), sha256: Sha }).strict().optional(),
+        /** Band audio: every soundfont of the list, in order. */
+        soundfonts: z.array(z.object({ path: z.string(), sha256: Sha }).strict()).optional(),
         songs: z.record(z.string(), z.record(z.string(), Sha)),
       })
       .strict(),
