@@ -15,7 +15,6 @@ import { MANIFEST_SCHEMA_VERSION, type Manifest, type ShardEntry, type SongRecor
 import { processSong, songCachePaths, type SongOutcome, type SongResult } from './song.ts';
 import { assignSplits, hashedSplit } from './split.ts';
 import { checkSoundfont, fluidsynthVersion } from './synth.ts';
-import { BAND_GENERATOR_VERSION } from './band.ts';
 
 /**
  * Version of the per-song processing. Bump it when a change of the code changes a song's output, so that
@@ -35,6 +34,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Called after each song (built, excluded, failed or cached). */
   onSong?: (result: SongResult, info: { cached: boolean }) => void;
+  /** Called with each warning of the build (e.g. a split that got no built song); the CLI prints them. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -53,12 +54,13 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     outDir,
     audio: config.audio.type === 'synth'
       ? { ...config.audio, soundfont: resolve(config.audio.soundfont) }
-      : config.audio.type === 'band'
-        ? { ...config.audio, soundfonts: config.audio.soundfonts.map((p) => resolve(p)) }
-        : { ...config.audio, dir: resolve(config.audio.dir) },
+      : { ...config.audio, dir: resolve(config.audio.dir) },
   };
   const onError = opts.onError ?? 'skip';
   const songIds = await selectSongs(pop909Dir, config);
+  // Leftovers of a killed build (temporary files, FluidSynth's scratch folders) go before anything new is written.
+  await removeLeftovers(outDir);
+  const tmpDir = join(outDir, 'tmp');
 
   let fluidsynth: string | undefined;
   let soundfont: { path: string; sha256: string } | undefined;
@@ -67,25 +69,13 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     await checkSoundfont(resolved.audio.soundfont);
     soundfont = { path: resolved.audio.soundfont, sha256: await soundfontSha256(resolved.audio.soundfont, outDir) };
   }
-  let soundfonts: { path: string; sha256: string }[] | undefined;
-  if (resolved.audio.type === 'band') {
-    fluidsynth = await fluidsynthVersion(resolved.audio.fluidsynth);
-    // Every soundfont of the list is checked before any song starts: a missing one stops the build at once.
-    for (const path of resolved.audio.soundfonts) {
-      await checkSoundfont(path, 'listed in audio.soundfonts; Debian/Ubuntu: apt-get install fluid-soundfont-gm musescore-general-soundfont (scripts/install-system-deps.sh), or remove it from the list');
-    }
-    soundfonts = [];
-    for (const path of resolved.audio.soundfonts) soundfonts.push({ path, sha256: await soundfontSha256(path, outDir) });
-  }
   const songConfig = {
     buildVersion: BUILD_VERSION,
     sampleRate: config.sampleRate,
     includeNonDuple: config.includeNonDuple,
     audio: resolved.audio.type === 'synth'
       ? { ...resolved.audio, soundfont: soundfont?.sha256, fluidsynth, seed: config.seed }
-      : resolved.audio.type === 'band'
-        ? { ...resolved.audio, soundfonts: soundfonts?.map((s) => s.sha256), fluidsynth, seed: config.seed, generator: BAND_GENERATOR_VERSION }
-        : { ...resolved.audio, dir: undefined },
+      : { ...resolved.audio, dir: undefined },
   };
   const keyBase = sha256(stableStringify(songConfig));
 
@@ -98,7 +88,7 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
       limit(async () => {
         if (opts.signal?.aborted || (onError === 'fail' && firstFailure !== undefined)) return;
         try {
-          const outcome = await processSong(join(pop909Dir, songId), songId, { config: resolved, outDir, keyBase, force: opts.force ?? false, signal: opts.signal });
+          const outcome = await processSong(join(pop909Dir, songId), songId, { config: resolved, outDir, keyBase, force: opts.force ?? false, signal: opts.signal, tmpDir });
           outcomes.set(songId, outcome);
           opts.onSong?.(outcome.result, { cached: outcome.cached });
         } catch (err) {
@@ -106,13 +96,14 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
           if (!isInputLike(err)) throw err;
           outcomes.set(songId, { error: err });
           firstFailure ??= err;
-          opts.onSong?.({ songId, status: 'failed', reason: describeError(err) }, { cached: false });
+          opts.onSong?.({ songId, status: 'failed', reason: failureReason(songId, err) }, { cached: false });
         }
         opts.progress?.tick(1, songId);
       }),
     ),
   );
   opts.progress?.stop();
+  await rm(tmpDir, { recursive: true, force: true });
   if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('build aborted');
   if (onError === 'fail' && firstFailure !== undefined) throw firstFailure;
 
@@ -122,15 +113,25 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     const o = outcomes.get(songId);
     if (o === undefined) continue;
     if ('error' in o) {
-      results.push({ songId, status: 'failed', reason: describeError(o.error) });
+      results.push({ songId, status: 'failed', reason: failureReason(songId, o.error) });
       inputs[songId] = {};
     } else {
       results.push(o.result);
       inputs[songId] = o.inputs;
     }
   }
-  const splits = assignSplits(results.filter((r) => r.status !== 'excluded').map((r) => r.songId), config.split, config.seed);
+  // Only built songs take split slots: a failed song must not leave valid or test empty.
+  const splits = assignSplits(results.filter((r) => r.status === 'built').map((r) => r.songId), config.split, config.seed);
   const songs: SongRecord[] = results.map((r) => ({ ...r, split: splits[r.songId] ?? hashedSplit(r.songId, config.split, config.seed) }));
+  for (const split of SPLITS) {
+    if (config.split[split] > 0 && !songs.some((s) => s.status === 'built' && s.split === split)) {
+      const built = songs.filter((s) => s.status === 'built').length;
+      opts.onWarning?.(`split "${split}" is empty: ${built} song(s) built for ${SPLITS.filter((x) => config.split[x] > 0).length} split(s) with a positive ratio`);
+    }
+  }
+  // Paths of the dataset's own files are relative to the manifest's folder (outDir is "."), so a copied or
+  // moved dataset has the same manifest; input paths stay absolute so they still point at the inputs.
+  const recorded: DatasetConfig = { ...resolved, outDir: '.' };
   const allSplits: Record<string, Split> = Object.fromEntries(songs.map((s) => [s.songId, s.split]));
 
   const shards = await assembleShards(songs, outDir, config.shardMaxRows);
@@ -140,8 +141,8 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     kind: 'a2s-dataset',
     createdWith: { package: '@a2s/dataset', buildVersion: BUILD_VERSION, shardSchemaVersion: SHARD_SCHEMA_VERSION, ...(fluidsynth ? { fluidsynth } : {}) },
-    config: resolved,
-    inputs: { configSha256: sha256(stableStringify(resolved)), ...(soundfont ? { soundfont } : {}), ...(soundfonts ? { soundfonts } : {}), songs: inputs },
+    config: recorded,
+    inputs: { configSha256: sha256(stableStringify(recorded)), ...(soundfont ? { soundfont } : {}), songs: inputs },
     splits: allSplits,
     shards,
     songs,
@@ -158,31 +159,51 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
 }
 
 /**
- * SHA-256 of a soundfont, remembered in `<out>/cache/soundfont.json` (a list, one entry per path) by path, size and modification time
+ * SHA-256 of the soundfont, remembered in `<out>/cache/soundfont.json` by path, size and modification time
  * (hashing FluidR3_GM's 141 MB on every build would dominate an incremental build).
  */
 async function soundfontSha256(path: string, outDir: string): Promise<string> {
   const cacheFile = join(outDir, 'cache', 'soundfont.json');
   const s = await stat(path);
   const id = { path, size: s.size, mtimeMs: s.mtimeMs };
-  type Entry = typeof id & { sha256: string };
-  let entries: Entry[] = [];
   try {
-    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Entry | Entry[];
-    entries = Array.isArray(cached) ? cached : [cached];
-    const hit = entries.find((c) => c.path === id.path && c.size === id.size && c.mtimeMs === id.mtimeMs);
-    if (hit) return hit.sha256;
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as typeof id & { sha256: string };
+    if (cached.path === id.path && cached.size === id.size && cached.mtimeMs === id.mtimeMs) return cached.sha256;
   } catch {
     // No usable cache: hash below.
   }
   const hash = await sha256File(path);
-  await writeFileAtomic(cacheFile, JSON.stringify([...entries.filter((e) => e.path !== path), { ...id, sha256: hash }]));
+  await writeFileAtomic(cacheFile, JSON.stringify({ ...id, sha256: hash }));
   return hash;
 }
 
-/** Input-caused failures (bad files, tool errors) are recorded per song; programming errors propagate. */
+/**
+ * Input-caused failures (bad files, tool errors, file-system errors such as EACCES on one song's files) are
+ * recorded per song; programming errors propagate.
+ */
 function isInputLike(err: unknown): boolean {
-  return err instanceof InputError || (err instanceof Error && /FluidSynth failed/.test(err.message));
+  if (err instanceof InputError) return true;
+  if (!(err instanceof Error)) return false;
+  return /FluidSynth failed/.test(err.message) || typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+/** The manifest's `reason` of a failed song: the error's message, prefixed with the song id when it lacks it. */
+function failureReason(songId: string, err: unknown): string {
+  const message = describeError(err);
+  return message.startsWith(`song ${songId}`) ? message : `song ${songId}: ${message}`;
+}
+
+/**
+ * Removes what a killed build may have left in `outDir`: the scratch folder `tmp/` (FluidSynth's
+ * `a2s-synth-*` folders) and `*.tmp-*` files of interrupted atomic writes. Only one build may write to a
+ * folder at a time, so nothing here belongs to a running build.
+ */
+async function removeLeftovers(outDir: string): Promise<void> {
+  await rm(join(outDir, 'tmp'), { recursive: true, force: true });
+  for (const dir of [outDir, join(outDir, 'audio'), join(outDir, 'cache'), join(outDir, 'cache', 'songs'), join(outDir, 'shards')]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.includes('.tmp-')).map((n) => rm(join(dir, n), { force: true })));
+  }
 }
 
 async function selectSongs(pop909Dir: string, config: DatasetConfig): Promise<string[]> {

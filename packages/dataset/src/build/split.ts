@@ -45,7 +45,7 @@ export function assignSplits(songIds: readonly string[], ratios: SplitRatios, se
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Split of a song left out of {@link assignSplits} (excluded songs): drawn from a generator seeded by seed and id. */
+/** Split of a song left out of {@link assignSplits} (excluded and failed songs, for the record): drawn from a generator seeded by seed and id. */
 export function hashedSplit(songId: string, ratios: SplitRatios, seed: number): Split {
   const u = createRng(`${seed}/${songId}`).next();
   if (u < ratios.train) return 'train';

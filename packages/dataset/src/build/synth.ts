@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,15 +71,15 @@ export async function fluidsynthVersion(bin: string): Promise<string> {
 }
 
 /** Checks that the soundfont exists and is a file. */
-export async function checkSoundfont(path: string, hint = 'Debian/Ubuntu: apt-get install fluid-soundfont-gm, or set audio.soundfont'): Promise<void> {
+export async function checkSoundfont(path: string): Promise<void> {
   const s = await stat(path).catch(() => undefined);
   if (!s?.isFile()) {
-    throw new InputError({ file: path, message: `soundfont not found (${hint})` });
+    throw new InputError({ file: path, message: 'soundfont not found (Debian/Ubuntu: apt-get install fluid-soundfont-gm, or set audio.soundfont)' });
   }
 }
 
 /**
- * Renders MIDI bytes with FluidSynth (`fluidsynth -ni [-o name=value …] -F out.wav -r <rate> -g <gain> <soundfont> in.mid`)
+ * Renders MIDI bytes with FluidSynth (`fluidsynth -ni -F out.wav -r <rate> -g <gain> <soundfont> in.mid`)
  * at `sampleRate` and returns mono samples (FluidSynth writes a float
  * stereo WAV; channels are averaged here, no dither, so the result is deterministic).
  */
@@ -87,19 +87,19 @@ export async function renderMidi(
   midiBytes: Uint8Array,
   opts: {
     fluidsynth: string; soundfont: string; gain: number; sampleRate: number; signal?: AbortSignal; songId?: string;
-    /** Extra FluidSynth settings, each passed as `-o name=value` (e.g. `synth.reverb.room-size`). */
-    settings?: Readonly<Record<string, number>>;
+    /** Folder the temporary `a2s-synth-*` folder is made in (the build passes `<out>/tmp`, which it empties on start); default the system temp folder. */
+    tmpRoot?: string;
   },
 ): Promise<Float32Array> {
-  const dir = await mkdtemp(join(tmpdir(), 'a2s-synth-'));
+  if (opts.tmpRoot !== undefined) await mkdir(opts.tmpRoot, { recursive: true });
+  const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'a2s-synth-'));
   try {
     const mid = join(dir, 'in.mid');
     const wav = join(dir, 'out.wav');
     await writeFile(mid, midiBytes);
     // Dynamic sample loading reads only the samples the song uses: same output, a fraction of the time and
     // memory of loading the whole soundfont (FluidR3_GM: 141 MB) for every song.
-    const extra = Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
-    const args = ['-ni', '-q', '-o', 'synth.dynamic-sample-loading=1', ...extra, '-F', wav, '-T', 'wav', '-O', 'float', '-r', String(opts.sampleRate), '-g', String(opts.gain), opts.soundfont, mid];
+    const args = ['-ni', '-q', '-o', 'synth.dynamic-sample-loading=1', '-F', wav, '-T', 'wav', '-O', 'float', '-r', String(opts.sampleRate), '-g', String(opts.gain), opts.soundfont, mid];
     try {
       await run(opts.fluidsynth, args, { signal: opts.signal, maxBuffer: 16 * 1024 * 1024 });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { buildDataset } from '../build/build.ts';
 import { DatasetConfigSchema, type DatasetConfigInput } from '../build/config.ts';
@@ -18,8 +18,6 @@ interface BuildFlags {
   audioDir?: string;
   sampleRate?: number;
   renderMelody?: boolean;
-  band?: boolean;
-  leak?: number;
   includeNonDuple?: boolean;
   soundfont?: string;
   onError: 'skip' | 'fail';
@@ -36,12 +34,6 @@ function positiveInt(value: string): number {
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
-
-function ratio(value: string): number {
-  const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number in [0, 1]');
   return n;
 }
 
@@ -71,13 +63,7 @@ async function resolveConfig(flags: BuildFlags): Promise<DatasetConfigInput> {
   if (flags.includeNonDuple) cfg.includeNonDuple = true;
   let audio = { ...((base.audio as Record<string, unknown> | undefined) ?? { type: 'synth' }) };
   if (flags.audioDir !== undefined) audio = { type: 'recordings', dir: flags.audioDir };
-  if (flags.band || flags.leak !== undefined) {
-    if (flags.audioDir !== undefined || flags.renderMelody) throw new InputError({ file: '--band', message: '--band/--leak cannot be combined with --audio-dir or --render-melody' });
-    if (audio.type !== 'band') audio = { type: 'band' };
-    if (flags.leak !== undefined) audio.leak = flags.leak;
-  }
-  if (audio.type === 'band' && flags.soundfont !== undefined) audio.soundfonts = [flags.soundfont];
-  else if (flags.renderMelody || flags.soundfont !== undefined) {
+  if (flags.renderMelody || flags.soundfont !== undefined) {
     if (audio.type !== 'synth') throw new InputError({ file: flags.config ?? '--audio-dir', message: '--render-melody and --soundfont apply to synthesized audio, not to --audio-dir recordings' });
     if (flags.renderMelody) audio.renderMelody = true;
     if (flags.soundfont !== undefined) audio.soundfont = flags.soundfont;
@@ -110,10 +96,8 @@ export function registerBuildCommand(data: Command): void {
     .option('--seed <n>', 'seed of the instrument draw and of the train/valid/test split (default 0)', integer)
     .option('--audio-dir <dir>', 'use recordings <dir>/<id>.wav|mp3|flac|ogg instead of synthesis (aligned via beat_audio.txt)')
     .option('--sample-rate <hz>', 'output sample rate, mono (default 16000)', positiveInt)
-    .option('--band', 'render a generated pop-band arrangement (drums, bass, comping, MELODY lead) instead of the accompaniment itself (see packages/dataset/README.md, "Band audio")')
-    .option('--leak <x>', 'band audio: share of bars in [0, 1] in which one comping part plays the target\'s own notes (implies --band)', ratio)
     .option('--render-melody', 'also render the MELODY track (default: accompaniment only)')
-    .option('--soundfont <sf2>', 'soundfont for FluidSynth (default /usr/share/sounds/sf2/FluidR3_GM.sf2; with --band it replaces the list audio.soundfonts)')
+    .option('--soundfont <sf2>', 'soundfont for FluidSynth (default /usr/share/sounds/sf2/FluidR3_GM.sf2)')
     .option('--include-non-duple', 'keep songs not in duple metre (default: excluded, reason in the manifest)')
     .addOption(new Option('--on-error <mode>', 'bad song: skip = record it in the manifest and go on (exit code 1 at the end); fail = stop').choices(['skip', 'fail']).default('skip'))
     .option('--config <file.json>', 'dataset config (JSON, see packages/dataset/README.md); flags override it')
@@ -122,9 +106,12 @@ export function registerBuildCommand(data: Command): void {
       const config = await resolveConfig(flags);
       const interactive = process.stderr.isTTY === true && !process.env.CI;
       const progress = createProgress({ label: 'data build', total: 0, unit: 'songs', plain: !interactive, silent: flags.progress === false });
-      const manifest = await buildDataset(config, { jobs: flags.jobs, force: flags.force, onError: flags.onError, progress });
+      const manifest = await buildDataset(config, {
+        jobs: flags.jobs, force: flags.force, onError: flags.onError, progress,
+        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+      });
       const s = manifest.summary;
-      const out = manifest.config.outDir;
+      const out = resolve(config.outDir ?? 'data/datasets/default');
       process.stdout.write(
         `${s.built} songs built, ${s.excluded} excluded, ${s.failed} failed; segments train ${s.segments.train} / valid ${s.segments.valid} / test ${s.segments.test}\n` +
           `manifest: ${join(out, 'manifest.json')}\n`,

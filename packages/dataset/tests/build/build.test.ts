@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import tonejsMidi from '@tonejs/midi';
@@ -111,8 +111,15 @@ describe('bad input', () => {
     lines[4] = 'not a number 1.0 0.0';
     await writeFile(beatFile, lines.join('\n'));
 
-    const manifest = await buildDataset({ pop909Dir: input, outDir: out }, { jobs: 1, onError: 'skip' });
+    const warnings: string[] = [];
+    const manifest = await buildDataset({ pop909Dir: input, outDir: out }, { jobs: 1, onError: 'skip', onWarning: (w) => warnings.push(w) });
     expect(manifest.summary).toMatchObject({ built: 1, failed: 1 });
+    // Only built songs take split slots; the splits left without a song are named.
+    expect(manifest.songs.find((s) => s.songId === '098')?.split).toBe('train');
+    expect(warnings).toEqual([
+      'split "valid" is empty: 1 song(s) built for 3 split(s) with a positive ratio',
+      'split "test" is empty: 1 song(s) built for 3 split(s) with a positive ratio',
+    ]);
     const failed = manifest.songs.find((s) => s.songId === '764');
     expect(failed?.status).toBe('failed');
     expect(failed?.reason).toContain('song 764');
@@ -130,6 +137,39 @@ describe('bad input', () => {
     await expect(buildDataset({ pop909Dir: input, outDir: out, audio: { type: 'synth', soundfont: join(root, 'none.sf2') } })).rejects.toThrow(/soundfont not found/);
     await expect(buildDataset({ pop909Dir: input, outDir: out, songs: ['999'] })).rejects.toThrow(/no such song folder\(s\): 999/);
     await expect(buildDataset({ pop909Dir: join(root, 'nothing-here'), outDir: out })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('fails only the song with an unreadable input file (dangling link), building the others', async () => {
+    const linked = join(root, 'linked-input');
+    for (const id of ['098', '764']) await cp(join(FIXTURES, id), join(linked, id), { recursive: true });
+    await symlink(join(root, 'does-not-exist.txt'), join(linked, '764', 'notes.txt'));
+    const manifest = await buildDataset({ pop909Dir: linked, outDir: join(root, 'linked-out') }, { jobs: 1 });
+    expect(manifest.summary).toMatchObject({ built: 1, failed: 1 });
+    expect(manifest.songs.find((s) => s.songId === '764')?.reason).toBe(`song 764: ${join(linked, '764', 'notes.txt')}: cannot read file (ENOENT)`);
+  });
+
+  it('removes what a killed build left (scratch folder, temporary files) before building', async () => {
+    const dead = join(root, 'leftovers');
+    await mkdir(join(dead, 'tmp', 'a2s-synth-dead'), { recursive: true });
+    await writeFile(join(dead, 'tmp', 'a2s-synth-dead', 'out.wav'), 'half a wav');
+    await mkdir(join(dead, 'audio'), { recursive: true });
+    await writeFile(join(dead, 'audio', '098.wav.tmp-123-abcd'), 'half');
+    await mkdir(join(dead, 'cache', 'songs'), { recursive: true });
+    await writeFile(join(dead, 'cache', 'songs', '098.arrow.tmp-123-abcd'), 'half');
+    await writeFile(join(dead, 'manifest.json.tmp-123-abcd'), '{');
+    await buildDataset({ pop909Dir: input, outDir: dead, songs: ['098'] });
+    const names = (await readdir(dead, { recursive: true })).map(String);
+    expect(names.filter((n) => n.includes('.tmp-') || n.startsWith('tmp'))).toEqual([]);
+  });
+
+  it('stores paths relative to the manifest: a copied dataset rebuilt in place has the same manifest', async () => {
+    const first = join(root, 'movable');
+    const manifest = await buildDataset({ pop909Dir: input, outDir: first, songs: ['098'] });
+    expect(manifest.config.outDir).toBe('.');
+    const copy = join(root, 'moved', 'elsewhere');
+    await cp(first, copy, { recursive: true });
+    await buildDataset({ pop909Dir: input, outDir: copy, songs: ['098'] });
+    expect(await readFile(join(copy, 'manifest.json'), 'utf8')).toBe(await readFile(join(first, 'manifest.json'), 'utf8'));
   });
 
   it('--force re-renders a song to the same audio', async () => {

@@ -60,7 +60,10 @@ describe('user recordings', () => {
     const { input, audioDir } = await setup({ dropBeats: 0 });
     await writeWav(join(audioDir, '098.wav'), new Float32Array(16000 * 10), 16000);
     const short = await buildDataset({ pop909Dir: input, outDir: join(root, 'out-short'), audio: { type: 'recordings', dir: audioDir } });
-    expect(short.songs[0].reason).toMatch(/audio is 10\.00 s long but beat \d+ is at [\d.]+ s: audio shorter than its beats/);
+    expect(short.songs[0].reason).toMatch(/^song 098: .*098\.wav: audio is 10\.00 s long but beat \d+ of beat_audio\.txt is at [\d.]+ s: audio shorter than its beats/);
+    await writeFile(join(audioDir, '098.wav'), 'RIFF garbage');
+    const corrupt = await buildDataset({ pop909Dir: input, outDir: join(root, 'out-corrupt'), audio: { type: 'recordings', dir: audioDir } });
+    expect(corrupt.songs[0].reason).toMatch(/^song 098: .*098\.wav: not a readable WAV file/);
     const missing = await buildDataset({ pop909Dir: input, outDir: join(root, 'out-missing'), audio: { type: 'recordings', dir: join(root, 'empty') } });
     expect(missing.songs[0].reason).toMatch(/no recording for song 098/);
   });

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import tonejsMidi from '@tonejs/midi';
@@ -65,7 +65,8 @@ describe('loadPop909Song on real songs', () => {
     expect(s.notes.every((n) => Number.isInteger(n.onsetStep) && n.durationSteps >= 1)).toBe(true);
     expect(s.notes.every((n) => n.velocity >= 1 && n.velocity <= 127 && n.pitch >= 0 && n.pitch <= 127)).toBe(true);
     expect(s.audioBeats?.beatInBar[0]).toBe(1);
-    expect(Object.keys(s.files).sort()).toEqual(['beatAudio', 'beatMidi', 'chordMidi', 'midi']);
+    expect(Object.keys(s.files).sort()).toEqual(['beatAudio', 'beatMidi', 'chordMidi', 'keyAudio', 'midi']);
+    expect(s.keys?.length).toBeGreaterThan(0);
   });
 
   it('quantizes 001 onto the grid: over 90 % of onsets lie within 5 % of a step of a sixteenth', async () => {
@@ -158,7 +159,7 @@ describe('loadPop909Song on bad input', () => {
     const dir = await copySong('098', '903');
     await writeFile(path.join(dir, '903.mid'), 'this is not a MIDI file');
     const err = await inputError(loadPop909Song(dir));
-    expect(err.message).toContain('not a readable MIDI file');
+    expect(err.message).toContain('not a MIDI file: expected "MThd" at byte 0, found "this"');
     expect(err.file).toBe(path.join(dir, '903.mid'));
   });
 
@@ -184,5 +185,77 @@ describe('loadPop909Song on bad input', () => {
   it('reports a missing root folder', async () => {
     const err = await inputError(listPop909Songs(path.join(tmp, 'nowhere')));
     expect(err.message).toContain('folder not found');
+  });
+});
+
+describe('loadPop909Song structural checks (truncated or incomplete files)', () => {
+  it('names the byte offset of a MIDI file cut in the middle of a track', async () => {
+    const dir = await copySong('098', '911');
+    const bytes = await readFile(path.join(dir, '911.mid'));
+    await writeFile(path.join(dir, '911.mid'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const err = await inputError(loadPop909Song(dir));
+    expect(err.file).toBe(path.join(dir, '911.mid'));
+    expect(err.message).toMatch(/song 911: .*911\.mid: truncated MIDI file: chunk "MTrk" at byte \d+ declares \d+ bytes but the file ends \d+ bytes after its header/);
+  });
+
+  it('reports a MIDI file cut inside its header, an empty one, and a missing End-of-Track', async () => {
+    const dir = await copySong('098', '912');
+    const file = path.join(dir, '912.mid');
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, 10));
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/truncated MIDI header/);
+    await writeFile(file, new Uint8Array(0));
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/not a MIDI file: the file is empty/);
+    // Cut the last 3 bytes (FF 2F 00) and fix the last chunk's length: the chunks fit, the end event is missing.
+    const cut = Buffer.from(bytes.subarray(0, bytes.length - 3));
+    let offset = 14;
+    let last = 14;
+    while (offset < bytes.length) {
+      last = offset;
+      offset += 8 + bytes.readUInt32BE(offset + 4);
+    }
+    cut.writeUInt32BE(bytes.readUInt32BE(last + 4) - 3, last + 4);
+    await writeFile(file, cut);
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/track 4 \(chunk at byte \d+\) does not end with an End-of-Track event/);
+  });
+
+  it('refuses a well-formed MIDI file whose notes stop half-way through the beats (cut and re-saved)', async () => {
+    const dir = await copySong('098', '913');
+    const file = path.join(dir, '913.mid');
+    const midi = new Midi(await readFile(file));
+    const end = Math.max(...midi.tracks.flatMap((t) => t.notes.map((n) => n.time + n.duration)));
+    for (const t of midi.tracks) {
+      for (const n of [...t.notes]) if (n.time > end / 2) t.notes.splice(t.notes.indexOf(n), 1);
+    }
+    await writeFile(file, midi.toArray());
+    const err = await inputError(loadPop909Song(dir));
+    expect(err.file).toBe(file);
+    expect(err.message).toMatch(/notes ending at [\d.]+ s, but beat_midi\.txt runs to [\d.]+ s: the notes span [\d.]+ % of the beats .*truncated MIDI file\?/);
+  });
+
+  it('refuses an empty, a nearly empty and an all-N chord file, naming the coverage', async () => {
+    const dir = await copySong('098', '914');
+    const file = path.join(dir, 'chord_midi.txt');
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    await writeFile(file, '');
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/chord_midi\.txt: no chord annotations \(the song has 55 beats\)/);
+    await writeFile(file, lines.slice(0, 2).join('\n') + '\n');
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/chord spans cover \d+ of 55 beats \([\d.]+ %; at least 90 % expected/);
+    await writeFile(file, lines.map((l) => l.replace(/\S+$/, 'N')).join('\n') + '\n');
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/only 0 of 55 beats have a chord other than N\/X/);
+  });
+
+  it('parses key_audio.txt when present: a broken or empty one fails, naming file and line', async () => {
+    const dir = await copySong('098', '915');
+    const file = path.join(dir, 'key_audio.txt');
+    await writeFile(file, '0.0\t20.5\tG:maj\n20.5\t40.0\tH:dorian\n');
+    const err = await inputError(loadPop909Song(dir));
+    expect(err.file).toBe(file);
+    expect(err.line).toBe(2);
+    expect(err.message).toMatch(/not a key like "C:maj"/);
+    await writeFile(file, '\n');
+    expect((await inputError(loadPop909Song(dir))).message).toMatch(/key_audio\.txt: file is empty/);
+    await writeFile(file, '0.0\t40.0\tG:maj\n');
+    expect((await loadPop909Song(dir)).keys).toEqual([{ startSec: 0, endSec: 40, key: 'G:maj' }]);
   });
 });
