@@ -1,6 +1,7 @@
 import { createRng, InputError } from '@a2s/dataset';
 import { bootstrapMean } from '../metrics/bootstrap.ts';
 import { METRICS, type MetricInfo } from '../metrics/song-scores.ts';
+import { AUDIO_METRICS } from '../audio-eval/score-arrangement.ts';
 import type { MetricRow } from './summarize.ts';
 
 /**
@@ -46,8 +47,14 @@ export interface CompareOptions {
   readonly metrics?: readonly MetricInfo[];
 }
 
-/** The per-song metrics of {@link METRICS} that depend on the prediction (the `*.gtCeiling` ones score the reference). */
-export const COMPARED_METRICS: readonly MetricInfo[] = METRICS.filter((m) => !m.name.endsWith('.gtCeiling'));
+/**
+ * The per-song metrics of {@link METRICS} that depend on the prediction (the `*.gtCeiling` ones score the
+ * reference), and those of `a2s eval-audio` ({@link AUDIO_METRICS}) that have a better direction.
+ */
+export const COMPARED_METRICS: readonly MetricInfo[] = [
+  ...METRICS.filter((m) => !m.name.endsWith('.gtCeiling')),
+  ...AUDIO_METRICS.filter((m) => m.compared).map(({ name, higherIsBetter, description }) => ({ name, higherIsBetter, description })),
+];
 
 export function parseSystemRef(text: string): SystemRef {
   const parts = text.split('/');
