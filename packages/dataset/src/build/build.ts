@@ -15,6 +15,7 @@ import { MANIFEST_SCHEMA_VERSION, type Manifest, type ShardEntry, type SongRecor
 import { processSong, songCachePaths, type SongOutcome, type SongResult } from './song.ts';
 import { assignSplits, hashedSplit } from './split.ts';
 import { checkSoundfont, fluidsynthVersion } from './synth.ts';
+import { BAND_GENERATOR_VERSION } from './band.ts';
 
 /**
  * Version of the per-song processing. Bump it when a change of the code changes a song's output, so that
@@ -54,7 +55,9 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     outDir,
     audio: config.audio.type === 'synth'
       ? { ...config.audio, soundfont: resolve(config.audio.soundfont) }
-      : { ...config.audio, dir: resolve(config.audio.dir) },
+      : config.audio.type === 'band'
+        ? { ...config.audio, soundfonts: config.audio.soundfonts.map((p) => resolve(p)) }
+        : { ...config.audio, dir: resolve(config.audio.dir) },
   };
   const onError = opts.onError ?? 'skip';
   const songIds = await selectSongs(pop909Dir, config);
@@ -69,13 +72,25 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     await checkSoundfont(resolved.audio.soundfont);
     soundfont = { path: resolved.audio.soundfont, sha256: await soundfontSha256(resolved.audio.soundfont, outDir) };
   }
+  let soundfonts: { path: string; sha256: string }[] | undefined;
+  if (resolved.audio.type === 'band') {
+    fluidsynth = await fluidsynthVersion(resolved.audio.fluidsynth);
+    // Every soundfont of the list is checked before any song starts: a missing one stops the build at once.
+    for (const path of resolved.audio.soundfonts) {
+      await checkSoundfont(path, 'listed in audio.soundfonts; Debian/Ubuntu: apt-get install fluid-soundfont-gm musescore-general-soundfont (scripts/install-system-deps.sh), or remove it from the list');
+    }
+    soundfonts = [];
+    for (const path of resolved.audio.soundfonts) soundfonts.push({ path, sha256: await soundfontSha256(path, outDir) });
+  }
   const songConfig = {
     buildVersion: BUILD_VERSION,
     sampleRate: config.sampleRate,
     includeNonDuple: config.includeNonDuple,
     audio: resolved.audio.type === 'synth'
       ? { ...resolved.audio, soundfont: soundfont?.sha256, fluidsynth, seed: config.seed }
-      : { ...resolved.audio, dir: undefined },
+      : resolved.audio.type === 'band'
+        ? { ...resolved.audio, soundfonts: soundfonts?.map((s) => s.sha256), fluidsynth, seed: config.seed, generator: BAND_GENERATOR_VERSION }
+        : { ...resolved.audio, dir: undefined },
   };
   const keyBase = sha256(stableStringify(songConfig));
 
@@ -142,7 +157,7 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
     kind: 'a2s-dataset',
     createdWith: { package: '@a2s/dataset', buildVersion: BUILD_VERSION, shardSchemaVersion: SHARD_SCHEMA_VERSION, ...(fluidsynth ? { fluidsynth } : {}) },
     config: recorded,
-    inputs: { configSha256: sha256(stableStringify(recorded)), ...(soundfont ? { soundfont } : {}), songs: inputs },
+    inputs: { configSha256: sha256(stableStringify(recorded)), ...(soundfont ? { soundfont } : {}), ...(soundfonts ? { soundfonts } : {}), songs: inputs },
     splits: allSplits,
     shards,
     songs,
@@ -159,21 +174,25 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
 }
 
 /**
- * SHA-256 of the soundfont, remembered in `<out>/cache/soundfont.json` by path, size and modification time
+ * SHA-256 of a soundfont, remembered in `<out>/cache/soundfont.json` (a list, one entry per path) by path, size and modification time
  * (hashing FluidR3_GM's 141 MB on every build would dominate an incremental build).
  */
 async function soundfontSha256(path: string, outDir: string): Promise<string> {
   const cacheFile = join(outDir, 'cache', 'soundfont.json');
   const s = await stat(path);
   const id = { path, size: s.size, mtimeMs: s.mtimeMs };
+  type Entry = typeof id & { sha256: string };
+  let entries: Entry[] = [];
   try {
-    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as typeof id & { sha256: string };
-    if (cached.path === id.path && cached.size === id.size && cached.mtimeMs === id.mtimeMs) return cached.sha256;
+    const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Entry | Entry[];
+    entries = Array.isArray(cached) ? cached : [cached];
+    const hit = entries.find((c) => c.path === id.path && c.size === id.size && c.mtimeMs === id.mtimeMs);
+    if (hit) return hit.sha256;
   } catch {
     // No usable cache: hash below.
   }
   const hash = await sha256File(path);
-  await writeFileAtomic(cacheFile, JSON.stringify({ ...id, sha256: hash }));
+  await writeFileAtomic(cacheFile, JSON.stringify([...entries.filter((e) => e.path !== path), { ...id, sha256: hash }]));
   return hash;
 }
 

@@ -10,7 +10,8 @@ import { InputError, describeError } from '../util/errors.ts';
 import { sha256, sha256File, stableStringify, writeFileAtomic } from '../util/fs.ts';
 import { createRng } from '../util/rng.ts';
 import type { DatasetConfig, RecordingsAudioConfig } from './config.ts';
-import type { SongRecord } from './manifest.ts';
+import type { BandRecord, SongRecord } from './manifest.ts';
+import { encodeBandMidi, generateBand, type BandArrangement } from './band.ts';
 import { drawPrograms, midiWithPrograms, renderMidi, type TrackPrograms } from './synth.ts';
 
 /** A song's outcome before the split is known. */
@@ -51,6 +52,14 @@ export function audioPathFor(outDir: string, songId: string): string {
   return join(outDir, 'audio', `${songId}.wav`);
 }
 
+/** The band MIDI a song's band audio was rendered from (band audio only). */
+export function bandMidiPathFor(outDir: string, songId: string): string {
+  return join(outDir, 'audio', `${songId}.mid`);
+}
+
+/** Largest sample magnitude of band audio: a mix that would clip is scaled down to it (deterministic). */
+export const BAND_PEAK = 0.95;
+
 /**
  * Processes one song: hashes its inputs, returns the cached result when inputs and config are unchanged,
  * else loads the song, excludes it when not in duple metre (unless configured), renders or decodes its audio
@@ -63,7 +72,7 @@ export async function processSong(songDir: string, songId: string, ctx: SongCont
   const key = sha256(stableStringify({ base: ctx.keyBase, inputs }));
   const paths = songCachePaths(outDir, songId);
   if (!ctx.force) {
-    const hit = await readCache(paths, key, audioPathFor(outDir, songId));
+    const hit = await readCache(paths, key, audioPathFor(outDir, songId), config.audio.type === 'band' ? bandMidiPathFor(outDir, songId) : undefined);
     if (hit) return { result: hit, inputs, cached: true };
   }
   const song = await loadPop909Song(songDir);
@@ -84,7 +93,19 @@ export async function processSong(songDir: string, songId: string, ctx: SongCont
   let beatTimesSec: Float64Array;
   let programs: TrackPrograms | undefined;
   let recordingPath: string | undefined;
-  if (config.audio.type === 'synth') {
+  let band: BandRecord | undefined;
+  if (config.audio.type === 'band') {
+    const cfg = config.audio;
+    const rng = createRng(config.seed).fork(`band/${songId}`);
+    const soundfont = cfg.soundfonts[rng.fork('soundfont').int(cfg.soundfonts.length)];
+    const arrangement = generateBand(song, cfg, rng);
+    const midi = encodeBandMidi(arrangement, song.beatGrid.timesSec);
+    const rendered = await renderMidi(midi, { fluidsynth: cfg.fluidsynth, soundfont, gain: cfg.gain, sampleRate: sr, signal: ctx.signal, songId, settings: arrangement.fluidsynthSettings, tmpRoot: ctx.tmpDir });
+    beatTimesSec = song.beatGrid.timesSec;
+    samples = limitPeak(padToCover(rendered, beatTimesSec, sr), BAND_PEAK);
+    await writeFileAtomic(bandMidiPathFor(outDir, songId), midi);
+    band = bandRecord(arrangement, { midiPath: `audio/${songId}.mid`, midiSha256: sha256(midi), soundfont, leak: cfg.leak });
+  } else if (config.audio.type === 'synth') {
     const synth = config.audio;
     programs = drawPrograms(synth, createRng(config.seed).fork(`programs/${songId}`));
     const midi = midiWithPrograms(await readFile(song.files.midi), programs, song.files.midi, songId);
@@ -120,6 +141,7 @@ export async function processSong(songDir: string, songId: string, ctx: SongCont
     beatTimesSec: Array.from(beatTimesSec, (t) => (Number.isNaN(t) ? -1 : t)),
     segments: rows.length,
     ...(programs ? { programs: programs as Record<string, number> } : {}),
+    ...(band ? { band } : {}),
   };
   const audioStat = await stat(audioPath);
   await writeFileAtomic(paths.record, JSON.stringify({ key, result, audio: { size: audioStat.size, mtimeMs: audioStat.mtimeMs } } satisfies CacheEntry));
@@ -158,7 +180,40 @@ async function hashInput(path: string, songId: string): Promise<string> {
   }
 }
 
-async function readCache(paths: { record: string; segments: string }, key: string, audioPath: string): Promise<SongResult | undefined> {
+function bandRecord(arr: BandArrangement, info: Pick<BandRecord, 'midiPath' | 'midiSha256' | 'soundfont' | 'leak'>): BandRecord {
+  return {
+    ...info,
+    tempoBpm: Math.round(arr.tempoBpm * 100) / 100,
+    feel: arr.feel,
+    bars: arr.bars.length,
+    borrowedBars: arr.borrowedBars.length,
+    melodyLevel: Math.round(arr.melodyLevel * 1000) / 1000,
+    parts: arr.parts.map((p) => ({
+      name: p.name,
+      style: p.style,
+      channel: p.channel,
+      program: p.program,
+      volume: p.volume,
+      notes: p.notes.length,
+      approachNotes: p.notes.filter((n) => n.role === 'approach').length,
+      leakNotes: p.notes.filter((n) => n.role === 'leak').length,
+    })),
+    fluidsynthSettings: arr.fluidsynthSettings,
+    fallbacks: arr.fallbacks,
+  };
+}
+
+/** Scales the audio down so that its peak is at most `peak` (no change when it is already below). */
+function limitPeak(samples: Float32Array, peak: number): Float32Array {
+  let max = 0;
+  for (const x of samples) max = Math.max(max, Math.abs(x));
+  if (max <= peak) return samples;
+  const g = peak / max;
+  for (let i = 0; i < samples.length; i++) samples[i] *= g;
+  return samples;
+}
+
+async function readCache(paths: { record: string; segments: string }, key: string, audioPath: string, midiPath?: string): Promise<SongResult | undefined> {
   let entry: CacheEntry;
   try {
     entry = JSON.parse(await readFile(paths.record, 'utf8')) as CacheEntry;
@@ -170,6 +225,7 @@ async function readCache(paths: { record: string; segments: string }, key: strin
   if (entry.result.status !== 'built' || !entry.audio) return undefined;
   const [audio, segments] = await Promise.all([stat(audioPath).catch(() => undefined), stat(paths.segments).catch(() => undefined)]);
   if (!audio || !segments || audio.size !== entry.audio.size || audio.mtimeMs !== entry.audio.mtimeMs) return undefined;
+  if (midiPath !== undefined && !(await stat(midiPath).catch(() => undefined))?.isFile()) return undefined;
   return entry.result;
 }
 

@@ -71,15 +71,15 @@ export async function fluidsynthVersion(bin: string): Promise<string> {
 }
 
 /** Checks that the soundfont exists and is a file. */
-export async function checkSoundfont(path: string): Promise<void> {
+export async function checkSoundfont(path: string, hint = 'Debian/Ubuntu: apt-get install fluid-soundfont-gm, or set audio.soundfont'): Promise<void> {
   const s = await stat(path).catch(() => undefined);
   if (!s?.isFile()) {
-    throw new InputError({ file: path, message: 'soundfont not found (Debian/Ubuntu: apt-get install fluid-soundfont-gm, or set audio.soundfont)' });
+    throw new InputError({ file: path, message: `soundfont not found (${hint})` });
   }
 }
 
 /**
- * Renders MIDI bytes with FluidSynth (`fluidsynth -ni -F out.wav -r <rate> -g <gain> <soundfont> in.mid`)
+ * Renders MIDI bytes with FluidSynth (`fluidsynth -ni [-o name=value …] -F out.wav -r <rate> -g <gain> <soundfont> in.mid`)
  * at `sampleRate` and returns mono samples (FluidSynth writes a float
  * stereo WAV; channels are averaged here, no dither, so the result is deterministic).
  */
@@ -89,6 +89,8 @@ export async function renderMidi(
     fluidsynth: string; soundfont: string; gain: number; sampleRate: number; signal?: AbortSignal; songId?: string;
     /** Folder the temporary `a2s-synth-*` folder is made in (the build passes `<out>/tmp`, which it empties on start); default the system temp folder. */
     tmpRoot?: string;
+    /** Extra FluidSynth settings, each passed as `-o name=value` (e.g. `synth.reverb.room-size`). */
+    settings?: Readonly<Record<string, number>>;
   },
 ): Promise<Float32Array> {
   if (opts.tmpRoot !== undefined) await mkdir(opts.tmpRoot, { recursive: true });
@@ -99,7 +101,8 @@ export async function renderMidi(
     await writeFile(mid, midiBytes);
     // Dynamic sample loading reads only the samples the song uses: same output, a fraction of the time and
     // memory of loading the whole soundfont (FluidR3_GM: 141 MB) for every song.
-    const args = ['-ni', '-q', '-o', 'synth.dynamic-sample-loading=1', '-F', wav, '-T', 'wav', '-O', 'float', '-r', String(opts.sampleRate), '-g', String(opts.gain), opts.soundfont, mid];
+    const extra = Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+    const args = ['-ni', '-q', '-o', 'synth.dynamic-sample-loading=1', ...extra, '-F', wav, '-T', 'wav', '-O', 'float', '-r', String(opts.sampleRate), '-g', String(opts.gain), opts.soundfont, mid];
     try {
       await run(opts.fluidsynth, args, { signal: opts.signal, maxBuffer: 16 * 1024 * 1024 });
     } catch (err) {

@@ -18,6 +18,8 @@ interface BuildFlags {
   audioDir?: string;
   sampleRate?: number;
   renderMelody?: boolean;
+  band?: boolean;
+  leak?: number;
   includeNonDuple?: boolean;
   soundfont?: string;
   onError: 'skip' | 'fail';
@@ -34,6 +36,12 @@ function positiveInt(value: string): number {
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+function ratio(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number in [0, 1]');
   return n;
 }
 
@@ -63,7 +71,13 @@ async function resolveConfig(flags: BuildFlags): Promise<DatasetConfigInput> {
   if (flags.includeNonDuple) cfg.includeNonDuple = true;
   let audio = { ...((base.audio as Record<string, unknown> | undefined) ?? { type: 'synth' }) };
   if (flags.audioDir !== undefined) audio = { type: 'recordings', dir: flags.audioDir };
-  if (flags.renderMelody || flags.soundfont !== undefined) {
+  if (flags.band || flags.leak !== undefined) {
+    if (flags.audioDir !== undefined || flags.renderMelody) throw new InputError({ file: '--band', message: '--band/--leak cannot be combined with --audio-dir or --render-melody' });
+    if (audio.type !== 'band') audio = { type: 'band' };
+    if (flags.leak !== undefined) audio.leak = flags.leak;
+  }
+  if (audio.type === 'band' && flags.soundfont !== undefined) audio.soundfonts = [flags.soundfont];
+  else if (flags.renderMelody || flags.soundfont !== undefined) {
     if (audio.type !== 'synth') throw new InputError({ file: flags.config ?? '--audio-dir', message: '--render-melody and --soundfont apply to synthesized audio, not to --audio-dir recordings' });
     if (flags.renderMelody) audio.renderMelody = true;
     if (flags.soundfont !== undefined) audio.soundfont = flags.soundfont;
@@ -96,8 +110,10 @@ export function registerBuildCommand(data: Command): void {
     .option('--seed <n>', 'seed of the instrument draw and of the train/valid/test split (default 0)', integer)
     .option('--audio-dir <dir>', 'use recordings <dir>/<id>.wav|mp3|flac|ogg instead of synthesis (aligned via beat_audio.txt)')
     .option('--sample-rate <hz>', 'output sample rate, mono (default 16000)', positiveInt)
+    .option('--band', 'render a generated pop-band arrangement (drums, bass, comping, MELODY lead) instead of the accompaniment itself (see packages/dataset/README.md, "Band audio")')
+    .option('--leak <x>', 'band audio: share of bars in [0, 1] in which one comping part plays the target\'s own notes (implies --band)', ratio)
     .option('--render-melody', 'also render the MELODY track (default: accompaniment only)')
-    .option('--soundfont <sf2>', 'soundfont for FluidSynth (default /usr/share/sounds/sf2/FluidR3_GM.sf2)')
+    .option('--soundfont <sf2>', 'soundfont for FluidSynth (default /usr/share/sounds/sf2/FluidR3_GM.sf2; with --band it replaces the list audio.soundfonts)')
     .option('--include-non-duple', 'keep songs not in duple metre (default: excluded, reason in the manifest)')
     .addOption(new Option('--on-error <mode>', 'bad song: skip = record it in the manifest and go on (exit code 1 at the end); fail = stop').choices(['skip', 'fail']).default('skip'))
     .option('--config <file.json>', 'dataset config (JSON, see packages/dataset/README.md); flags override it')
