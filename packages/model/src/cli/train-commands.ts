@@ -8,6 +8,7 @@ import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from
 import { PRESET_NAMES } from '../config/presets.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { train, type BatchSource } from '../train/trainer.ts';
+import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
 import { resolveInferenceMode } from '../infer/modes.ts';
 import { exportWeights } from '../train/export.ts';
@@ -80,6 +81,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--max-steps <n>', 'stop after n steps (with a checkpoint; continue with --resume)')
     .option('--max-minutes <m>', 'stop after m minutes (with a checkpoint)')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
+    .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 8 segments each; 1 = no workers)')
+    .option('--micro-batch <n>', 'segments per forward/backward pass: gradient accumulation over micro-batches (default: the whole batch)')
     .option('--seed <n>', 'seed (overrides the config)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const configFile = o.config as string | undefined;
@@ -106,6 +109,8 @@ export function registerTrainCommands(program: Command): void {
       process.stderr.write(`a2s train: backend ${backend.active} (${backend.provider}), run folder ${runDir}\n`);
       const source = datasetSource(manifest, cfg, o.featureCache as string | undefined);
       const maxSteps = positiveInt('--max-steps', o.maxSteps as string | undefined);
+      const parallel = parallelFromFlags(o as { workers?: string; microBatch?: string }, backend.active, cfg.batchSize);
+      process.stderr.write(`a2s train: ${parallel.workers} worker(s)${parallel.microBatch ? `, micro-batches of ${parallel.microBatch}` : ''}\n`);
       const progress = createProgress({ label: 'train', total: maxSteps ?? 0, unit: 'steps', plain: !process.stderr.isTTY || !!process.env.CI });
       try {
         const r = await train({
@@ -118,7 +123,8 @@ export function registerTrainCommands(program: Command): void {
           maxSteps,
           maxMinutes: positiveInt('--max-minutes', o.maxMinutes as string | undefined),
           manifestSha256,
-          runInfo: { gitCommit: gitCommit(), backendProvider: backend.provider, manifestPath: path.resolve(manifest), command: process.argv.slice(2).join(' ') },
+          parallel,
+          runInfo: { gitCommit: gitCommit(), backendProvider: backend.provider, manifestPath: path.resolve(manifest), command: process.argv.slice(2).join(' '), workers: parallel.workers, microBatch: parallel.microBatch },
           onStep: (e) => progress.tick(1, `${e.stage} loss ${e.loss.toFixed(3)} | ${e.segmentsPerSec.toFixed(1)} seg/s`),
           onMessage: (line) => process.stderr.write(`a2s train: ${line}\n`),
         });
