@@ -4,3 +4,4 @@ export * from './scoring/index.ts';
 export * from './baselines/index.ts';
 export * from './ablation/index.ts';
 export * from './audio-eval/index.ts';
+export * from './leakage/index.ts';

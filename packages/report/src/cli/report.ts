@@ -13,6 +13,7 @@ interface ReportCliOptions {
   runs: string[];
   manifest?: string;
   predictions: string[];
+  leakage: string[];
   out: string;
   config?: string;
   lowerIsBetter?: string[];
@@ -29,6 +30,7 @@ export function reportCommand(): Command {
     .option('--runs <dir...>', 'training run folders with log.jsonl', [] as string[])
     .option('--manifest <file>', 'dataset manifest.json, or a dataset-stats.json written by an earlier report')
     .option('--predictions <dir...>', 'prediction folders (predictions.json + shards/), one per system', [] as string[])
+    .option('--leakage <file...>', 'leakage.json files of a2s leakage (one per dataset), shown in the dataset section and leakage.md', [] as string[])
     .requiredOption('--out <dir>', 'report folder to write')
     .option('--config <file>', 'report options JSON (see ReportOptionsSchema)')
     .option('--lower-is-better <metrics>', 'comma-separated metrics where lower is better', list)
@@ -58,6 +60,7 @@ export function reportCommand(): Command {
         runDirs: o.runs,
         manifest: o.manifest,
         predictionDirs: o.predictions,
+        leakage: o.leakage,
         outDir: o.out,
         options: parsed.data as ReportOptionsInput,
       });

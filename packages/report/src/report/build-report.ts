@@ -17,6 +17,7 @@ import { readPredictionFolder, type SegmentNotes } from '../inputs/predictions.t
 import { readTrainingRun } from '../inputs/training-log.ts';
 import { toCsv } from '../render/csv.ts';
 import { renderSvg, svgToPng } from '../render/render.ts';
+import { leakageHtml, leakageMarkdown, readLeakageFile } from './leakage.ts';
 import { buildResultsTable, htmlEscape, resultsToHtml, resultsToLatex, resultsToMarkdown, type ResultsTable } from '../tables/results-table.ts';
 import { canSynthesize, renderClipsToWav } from './audio.ts';
 import { loadVegaRuntime, renderHtmlPage, type AudioClip } from './html.ts';
@@ -31,6 +32,8 @@ export interface BuildReportInput {
   readonly manifest?: string;
   /** Prediction folders (predictions.json + shards/*.arrow), one per system. */
   readonly predictionDirs?: readonly string[];
+  /** Leakage results (`leakage.json` of `a2s leakage`), shown in the dataset section and written to leakage.md. */
+  readonly leakage?: readonly string[];
   /** Report folder; created if missing. */
   readonly outDir: string;
   readonly options?: ReportOptionsInput;
@@ -122,6 +125,9 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
     figures.push(...datasetFigures(stats));
   }
 
+  const leakage = await Promise.all([...(input.leakage ?? [])].map((f) => readLeakageFile(f)));
+  if (leakage.length > 0) await write('leakage.md', leakageMarkdown(leakage));
+
   let audio: AudioClip[] = [];
   if ((input.predictionDirs ?? []).length > 0) {
     const sets = [];
@@ -179,6 +185,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       figureStem: stemOf,
       audio,
       notes: warnings,
+      datasetHtml: leakageHtml(leakage),
     },
     await loadVegaRuntime(),
   );

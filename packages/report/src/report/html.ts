@@ -23,6 +23,8 @@ export interface HtmlPageInput {
   readonly figureStem: (f: Figure) => string;
   readonly audio: readonly AudioClip[];
   readonly notes: readonly string[];
+  /** The dataset section (leakage table), inserted after the results; empty or absent: no section. */
+  readonly datasetHtml?: string;
 }
 
 /** Reads the Vega runtime shipped in node_modules (vega/build/vega.min.js) to inline it into the page. */
@@ -110,6 +112,7 @@ export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): strin
     `<p>${htmlEscape(input.resultsCaption)}</p>`,
     '<p class="files"><a href="results.md">Markdown</a><a href="results.tex">LaTeX</a><a href="results.csv">CSV</a></p>',
     '</section>',
+    ...(input.datasetHtml ? [input.datasetHtml] : []),
     '<section id="figures"><h2>Figures</h2>',
     ...figureHtml,
     '</section>',

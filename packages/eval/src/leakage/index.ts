@@ -1,0 +1,1 @@
+export { measureLeakage, leakageMarkdownRow, LEAKAGE_SCHEMA_VERSION, type LeakageOptions, type LeakageResult, type LeakageSong, type PooledOnsetF1 } from './leakage.ts';
