@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isInputError } from '@a2s/dataset';
 import { registerDatasetCommands } from '@a2s/dataset/cli';
 import { registerFeaturesCommands } from '@a2s/features/cli';
+import { registerScoreCommands } from '@a2s/score/cli';
 import { registerModelCommands } from '@a2s/model/cli';
 import { registerEvalCommands } from '@a2s/eval/cli';
 import { registerReportCommands } from '@a2s/report/cli';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDatasetCommands(program);
   registerFeaturesCommands(program);
+  registerScoreCommands(program);
   registerModelCommands(program);
   registerEvalCommands(program);
   registerReportCommands(program);
