@@ -66,18 +66,12 @@ export const ModelConfigSchema = z
          */
         slotContext: z.enum(['independent', 'causal', 'causal-pitch']).default('independent'),
         /**
-         * `previous` (needs a causal slotContext): each step also sees the notes of the steps before it (onset
-         * and note count of each of the previous 8 steps, pitches of the previous step), teacher-forced in
-         * training; inference then decodes the 32 steps one after the other.
-         */
-        stepContext: z.enum(['none', 'previous']).default('none'),
-        /**
          * How a step decides whether it has notes at all. `independent`: its first slot predicts EOS or a note
          * like any other slot, independently of the other steps. `autoregressive`: a rhythm head first decides,
          * step after step, whether each step has an onset, given z and the onsets decided for the earlier steps
          * (one small MLP, teacher-forced in training; 32 small steps at inference); the note slots then see the
          * whole onset pattern around their step (15 steps before to 16 after), and a step's first slot is EOS
-         * exactly when the head said "no onset". Not with stepContext 'previous'.
+         * exactly when the head said "no onset".
          */
         rhythm: z.enum(['independent', 'autoregressive']).default('independent'),
       })

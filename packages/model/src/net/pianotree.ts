@@ -70,8 +70,6 @@ export interface ParallelTreeDecoder {
   pitchOut: Linear;
   durOut: Linear;
   causal: CausalSlots | null;
-  /** `stepContext: 'previous'`: the previous steps' notes `[STEP_CONTEXT_SIZE]` → added to the step state. */
-  stepCtx: Linear | null;
   rhythm: RhythmHead | null;
 }
 
@@ -89,11 +87,6 @@ interface RhythmHead {
 
 /** Added to the logits a step's first slot may not take (EOS after an onset, any note after none). */
 const FORBIDDEN = -1e4;
-
-/** Steps back whose onset and note count a step sees with `stepContext: 'previous'`. */
-export const STEP_CONTEXT_LAGS = 8;
-/** Onset flags and note counts of the previous {@link STEP_CONTEXT_LAGS} steps, pitches (128) of the previous step. */
-const STEP_CONTEXT_SIZE = 2 * STEP_CONTEXT_LAGS + 128;
 
 /** The `slotContext: 'causal'` layers of the parallel decoder. */
 interface CausalSlots {
@@ -113,12 +106,6 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
   if (cfg.decoder === 'parallel') {
     const p = cfg.parallel;
     if (p.convKernel % 2 !== 1) throw new Error('model config: parallel.convKernel must be odd');
-    if (p.stepContext === 'previous' && p.slotContext === 'independent') {
-      throw new Error("model config: parallel.stepContext 'previous' needs parallel.slotContext 'causal' or 'causal-pitch'");
-    }
-    if (p.stepContext === 'previous' && p.rhythm === 'autoregressive') {
-      throw new Error("model config: parallel.rhythm 'autoregressive' cannot be combined with parallel.stepContext 'previous'");
-    }
     return {
       kind: 'parallel',
       zBase: linear(ps, 'ptDec.zBase', zDim, p.hidden),
@@ -139,7 +126,6 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
               durPitch: linear(ps, 'ptDec.durPitch', PITCH_OUT, p.slotHidden),
             }
           : null,
-      stepCtx: p.stepContext === 'previous' ? linear(ps, 'ptDec.stepCtx', STEP_CONTEXT_SIZE, p.hidden) : null,
       rhythm:
         p.rhythm === 'autoregressive'
           ? {
@@ -212,7 +198,7 @@ export function decodeTreeTrain(
       onset = rhythmLogits(m.rhythm, steps, inputs.onsetLags).reshape([z.shape[0], SEGMENT_STEPS]) as tf.Tensor2D;
       steps = withOnsetWindow(m.rhythm, steps, inputs.onsetWindow);
     }
-    const out = m.causal ? causalSlotsTrain(m, m.causal, steps, inputs, tfrNote, rng) : slotLogits(m, gatherRows(slotStates(m, steps), inputs.slotRows));
+    const out = m.causal ? causalSlotsTrain(m, m.causal, steps, inputs) : slotLogits(m, gatherRows(slotStates(m, steps), inputs.slotRows));
     if (!m.rhythm) return out;
     return { pitch: tf.add(out.pitch, firstSlotMask(inputs.firstSlot)) as tf.Tensor2D, dur: out.dur, onset };
   }
@@ -335,27 +321,8 @@ function causalDurLogits(m: ParallelTreeDecoder, c: CausalSlots, h: tf.Tensor2D,
  * Teacher-forced causal slots, computed on the non-PAD rows only: slot s sees token s of the step (SOS for
  * the first slot, else the previous note) and the mean of tokens 0..s; its duration sees its target pitch.
  */
-function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, stepStates: tf.Tensor3D, inputs: ModelInputs, tfr: number, rng: Rng): TreeLogits {
-  const [B, T] = stepStates.shape;
-  let steps = stepStates;
-  if (m.stepCtx) {
-    const stepCtx = m.stepCtx;
-    const ctx = tf.tidy(() => {
-      const gt = stepPitchSums(inputs.noteTokens);
-      if (tfr >= 1) return stepContextFromPitchSums(gt);
-      // Scheduled sampling at the time level: each step's notes are, with probability 1 − tfr, replaced by
-      // notes the model samples for it (all steps at once, given the ground-truth context; no gradient).
-      const first = withStepContext(stepCtx, steps, stepContextFromPitchSums(gt));
-      const out = causalSlotsInfer(m, c, applyLinear(m.slotIn, first).reshape([B * T, -1]) as tf.Tensor2D, 1, rng);
-      // read back and re-upload: a constant, cut from the gradient tape (argmax/one-hot have no gradient)
-      const sampled = tf.tensor3d(decodedPitchSums(out.pitch).dataSync() as Float32Array, [B, T, 128]);
-      const keep = new Float32Array(B * T);
-      for (let i = 0; i < keep.length; i++) keep[i] = rng.next() < tfr ? 1 : 0;
-      const k = tf.tensor3d(keep, [B, T, 1]);
-      return stepContextFromPitchSums(tf.add(tf.mul(gt, k), tf.mul(sampled, tf.sub(1, k))) as tf.Tensor3D);
-    });
-    steps = withStepContext(stepCtx, steps, ctx);
-  }
+function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, steps: tf.Tensor3D, inputs: ModelInputs): TreeLogits {
+  const [B, T] = steps.shape;
   const base = tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
   const ctx =
@@ -367,67 +334,6 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, stepStates: tf
     pitch: applyLinear(m.pitchOut, h) as tf.Tensor2D,
     dur: causalDurLogits(m, c, h, inputs.pitchTarget).reshape([-1, DURATION_BITS, 2]) as tf.Tensor3D,
   };
-}
-
-/** Step states `[..., hidden]` plus the (relu'd) projection of their previous-steps context. */
-function withStepContext<T extends tf.Tensor>(l: Linear, steps: T, ctx: tf.Tensor): T {
-  return tf.add(steps, applyLinear(l, ctx, 'relu')) as T;
-}
-
-/** Context `[B, 32, STEP_CONTEXT_SIZE]` of every step from per-step pitch sums `[B, 32, 128]` (zeros before the segment). */
-function stepContextFromPitchSums(pitchSums: tf.Tensor3D): tf.Tensor3D {
-  const [B, T] = pitchSums.shape;
-  const counts = tf.sum(pitchSums, 2, true); // [B, T, 1]
-  const onset = tf.cast(tf.greater(counts, 0), 'float32');
-  const lagged = (x: tf.Tensor3D, k: number) => tf.pad(x.slice([0, 0, 0], [B, T - k, -1]), [[0, 0], [k, 0], [0, 0]]);
-  const parts: tf.Tensor[] = [];
-  for (let k = 1; k <= STEP_CONTEXT_LAGS; k++) parts.push(lagged(onset as tf.Tensor3D, k), tf.div(lagged(counts as tf.Tensor3D, k), 4));
-  parts.push(lagged(pitchSums, 1));
-  return tf.concat(parts, 2) as tf.Tensor3D;
-}
-
-/** Per-step pitch sums `[B, 32, 128]` of the ground-truth note tokens `[B, 32, 16, NOTE_SIZE]`. */
-function stepPitchSums(noteTokens: tf.Tensor4D): tf.Tensor3D {
-  const [B, T, S] = noteTokens.shape;
-  return tf.sum(noteTokens.slice([0, 0, 1, 0], [B, T, S - 1, 128]), 2) as tf.Tensor3D;
-}
-
-/** Pitch sums `[B, 128]` of one decoded step: the notes before the first EOS (SOS predictions are not notes). */
-function decodedPitchSums(pitch: tf.Tensor): tf.Tensor2D {
-  const isEos = tf.cast(tf.equal(pitch, PITCH_EOS), 'float32');
-  const open = tf.cast(tf.equal(tf.sub(tf.cumsum(isEos, 1), isEos), 0), 'float32');
-  const valid = tf.mul(open, tf.cast(tf.less(pitch, 128), 'float32')); // [B, 15]
-  return tf.sum(tf.mul(tf.oneHot(tf.cast(pitch, 'int32'), PITCH_OUT).slice([0, 0, 0], [-1, -1, 128]), valid.expandDims(2)), 1) as tf.Tensor2D;
-}
-
-/**
- * `stepContext: 'previous'` inference: the 32 steps one after the other (each step's slots as
- * {@link causalSlotsInfer}), each step seeing the notes decoded for the steps before it.
- */
-function stepCausalInfer(
-  m: ParallelTreeDecoder,
-  c: CausalSlots,
-  stepCtx: Linear,
-  steps: tf.Tensor3D,
-  temperature: number,
-  rng: Rng,
-): { pitch: tf.Tensor; durBits: tf.Tensor } {
-  const [B, T] = steps.shape;
-  const sums: tf.Tensor2D[] = [];
-  const pitches: tf.Tensor[] = [];
-  const durs: tf.Tensor[] = [];
-  for (let t = 0; t < T; t++) {
-    // row t of the context of the steps decoded so far (steps ≥ t count as empty: row t only sees steps < t)
-    const rows = [...sums];
-    while (rows.length < T) rows.push(tf.zeros([B, 128]));
-    const ctx = stepContextFromPitchSums(tf.stack(rows, 1) as tf.Tensor3D).slice([0, t, 0], [B, 1, -1]).reshape([B, STEP_CONTEXT_SIZE]);
-    const h = withStepContext(stepCtx, steps.slice([0, t, 0], [B, 1, -1]).reshape([B, -1]) as tf.Tensor2D, ctx);
-    const out = causalSlotsInfer(m, c, applyLinear(m.slotIn, h) as tf.Tensor2D, temperature, rng);
-    pitches.push(out.pitch);
-    durs.push(out.durBits);
-    sums.push(decodedPitchSums(out.pitch));
-  }
-  return { pitch: tf.stack(pitches, 1), durBits: tf.stack(durs, 1) };
 }
 
 /**
@@ -494,7 +400,6 @@ export function decodeTreeInfer(
   const B = z.shape[0];
   if (m.kind === 'parallel') {
     let steps = parallelSteps(m, z, featEmb);
-    if (m.causal && m.stepCtx) return stepCausalInfer(m, m.causal, m.stepCtx, steps, temperature, rng);
     let firstMask: tf.Tensor2D | null = null;
     if (m.rhythm) {
       const onsets = decideOnsets(m.rhythm, steps, temperature, rng);

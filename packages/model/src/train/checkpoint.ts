@@ -51,6 +51,8 @@ export interface Checkpoint {
   header: CheckpointHeader;
   /** Tensor values by name: `param:<name>`, `adam.m:<name>`, `adam.v:<name>`. */
   values: Map<string, { shape: number[]; data: Float32Array }>;
+  /** With `fallback`: newer checkpoints that could not be read (damaged, cut), newest first, with the reason. */
+  skipped?: { dir: string; reason: string }[];
 }
 
 export interface LatestPointer {
@@ -138,9 +140,49 @@ export function checkpointTrainedMode(header: CheckpointHeader): TrainedMode {
   return header.trainedFor ?? trainedModeOfPosition(header.config, header.position);
 }
 
-/** Reads a checkpoint folder (or a run folder / its checkpoints folder: then the latest checkpoint). */
-export async function loadCheckpoint(where: string): Promise<Checkpoint> {
-  const dir = await resolveCheckpointDir(where);
+/**
+ * Reads a checkpoint folder (or a run folder / its checkpoints folder: then the latest checkpoint).
+ * With `fallback` and a run folder, a latest checkpoint that cannot be read (truncated `tensors.bin`, damaged
+ * `header.json`, missing folder or `latest.json`) is skipped for the newest intact one (highest global step);
+ * `skipped` lists what was passed over, so callers can say so. A checkpoint folder named directly never falls back.
+ */
+export async function loadCheckpoint(where: string, opts: { fallback?: boolean } = {}): Promise<Checkpoint> {
+  if (!opts.fallback || (await exists(path.join(where, 'header.json')))) return readCheckpointAt(await resolveCheckpointDir(where));
+  const root = (await exists(path.join(where, 'checkpoints'))) ? path.join(where, 'checkpoints') : where;
+  const skipped: { dir: string; reason: string }[] = [];
+  let first: string | null = null;
+  try {
+    first = await resolveCheckpointDir(where);
+    return await readCheckpointAt(first);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    skipped.push({ dir: first ?? path.join(root, 'latest.json'), reason: err.message });
+  }
+  const candidates: { dir: string; globalStep: number }[] = [];
+  for (const name of (await fs.readdir(root).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort().reverse()) {
+    const dir = path.join(root, name);
+    if (dir === first) continue;
+    try {
+      const h = JSON.parse(await fs.readFile(path.join(dir, 'header.json'), 'utf8')) as CheckpointHeader;
+      candidates.push({ dir, globalStep: h.position?.globalStep ?? -1 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR' || (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      skipped.push({ dir, reason: `${path.join(dir, 'header.json')}: cannot read checkpoint header: ${(err as Error).message}` });
+    }
+  }
+  candidates.sort((a, b) => b.globalStep - a.globalStep);
+  for (const c of candidates) {
+    try {
+      return { ...(await readCheckpointAt(c.dir)), skipped };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      skipped.push({ dir: c.dir, reason: err.message });
+    }
+  }
+  throw new InputError({ file: where, message: `no intact checkpoint: ${skipped.map((s) => s.reason).join('; ')}` });
+}
+
+async function readCheckpointAt(dir: string): Promise<Checkpoint> {
   const headerPath = path.join(dir, 'header.json');
   let header: CheckpointHeader;
   try {
@@ -151,12 +193,26 @@ export async function loadCheckpoint(where: string): Promise<Checkpoint> {
   if (header.format !== CHECKPOINT_FORMAT || header.version !== CHECKPOINT_VERSION) {
     throw new InputError({ file: headerPath, message: `not an ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint` });
   }
-  // Model options added after a checkpoint was written take their defaults (which reproduce the old model).
+  // Model options added after a checkpoint was written take their defaults (which reproduce the old model);
+  // options removed since are dropped when they were off, and refused when the checkpoint used them.
+  const oldParallel = (header.config?.model as { parallel?: Record<string, unknown> } | undefined)?.parallel;
+  if (oldParallel && 'stepContext' in oldParallel) {
+    if (oldParallel.stepContext !== 'none') {
+      throw new InputError({
+        file: headerPath,
+        message: `this checkpoint's decoder uses parallel.stepContext '${String(oldParallel.stepContext)}', which was removed after the decoder comparison measured it worse (experiments/decoder-compare); retrain without it`,
+      });
+    }
+    const { stepContext: _dropped, ...rest } = oldParallel;
+    header = { ...header, config: { ...header.config, model: { ...header.config.model, parallel: rest as never } } };
+  }
   const model = ModelConfigSchema.safeParse(header.config?.model);
   if (!model.success) throw new InputError({ file: headerPath, message: `invalid model config: ${z.prettifyError(model.error)}` });
   header = { ...header, config: { ...header.config, model: model.data } };
   const binPath = path.join(dir, 'tensors.bin');
-  const bin = await fs.readFile(binPath);
+  const bin = await fs.readFile(binPath).catch((err: unknown) => {
+    throw new InputError({ file: binPath, message: `cannot read checkpoint tensors: ${(err as Error).message}`, cause: err });
+  });
   const values = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const t of header.tensors) {
     if (t.offset + t.length * 4 > bin.byteLength) throw new InputError({ file: binPath, message: `truncated: tensor ${t.name} runs past the end` });
@@ -179,7 +235,12 @@ async function resolveCheckpointDir(where: string): Promise<string> {
   for (const root of [path.join(where, 'checkpoints'), where]) {
     const latest = path.join(root, 'latest.json');
     if (await exists(latest)) {
-      const ptr = JSON.parse(await fs.readFile(latest, 'utf8')) as LatestPointer;
+      let ptr: LatestPointer;
+      try {
+        ptr = JSON.parse(await fs.readFile(latest, 'utf8')) as LatestPointer;
+      } catch (err) {
+        throw new InputError({ file: latest, message: `cannot read the latest-checkpoint pointer: ${(err as Error).message}`, cause: err });
+      }
       return path.join(root, ptr.checkpoint);
     }
   }
@@ -192,8 +253,8 @@ export async function findStageEnd(runDir: string, stage: StageName): Promise<st
   if (!(await exists(root))) return null;
   const names = (await fs.readdir(root)).filter((n) => n.startsWith(`${stage}-`)).sort();
   for (let i = names.length - 1; i >= 0; i--) {
-    const h = JSON.parse(await fs.readFile(path.join(root, names[i], 'header.json'), 'utf8')) as CheckpointHeader;
-    if (h.position.stageDone) return path.join(root, names[i]);
+    const h = await readHeaderOrNull(path.join(root, names[i]));
+    if (h?.position?.stageDone) return path.join(root, names[i]);
   }
   return null;
 }
@@ -239,7 +300,16 @@ export async function pruneCheckpoints(runDir: string, stage: StageName, keep: n
   const names = (await fs.readdir(root)).filter((n) => n.startsWith(`${stage}-`)).sort();
   const old = names.slice(0, Math.max(0, names.length - keep));
   for (const n of old) {
-    const h = JSON.parse(await fs.readFile(path.join(root, n, 'header.json'), 'utf8')) as CheckpointHeader;
-    if (!h.position.stageDone) await fs.rm(path.join(root, n), { recursive: true, force: true });
+    const h = await readHeaderOrNull(path.join(root, n));
+    if (!h?.position?.stageDone) await fs.rm(path.join(root, n), { recursive: true, force: true });
+  }
+}
+
+/** A checkpoint's header, or null when it cannot be read (a damaged checkpoint is never a stage's end). */
+async function readHeaderOrNull(dir: string): Promise<CheckpointHeader | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, 'header.json'), 'utf8')) as CheckpointHeader;
+  } catch {
+    return null;
   }
 }

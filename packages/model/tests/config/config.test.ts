@@ -15,7 +15,7 @@ describe('training config', () => {
     ]);
     const sup = resolveTrainConfig({ preset: 'small', model: { variant: 'supervised', parallel: { hidden: 64 } } });
     expect(sup.stages.map((s) => s.name)).toEqual(['warmup']);
-    expect(sup.model.parallel).toEqual({ hidden: 64, slotHidden: 128, convKernel: 3, slotContext: 'independent', stepContext: 'none', rhythm: 'independent' });
+    expect(sup.model.parallel).toEqual({ hidden: 64, slotHidden: 128, convKernel: 3, slotContext: 'independent', rhythm: 'independent' });
     expect(() => resolveTrainConfig({ preset: 'small', model: { zChd: -1 } })).toThrow();
     expect(() => resolveTrainConfig({ preset: 'small', unknownKey: 1 })).toThrow();
   });
