@@ -27,8 +27,11 @@ export function stageTarget(config: PipelineConfig, stageIndex: number): Record<
   const stage = config.stages[stageIndex]!;
   const vars = { out: config.out, pop909: `\${${POP909_ENV}:-${config.pop909}}` };
   const stageConfigs = [...new Set(stage.commands.flatMap((c) => [...c.matchAll(/--config (\S+)/g)].map((m) => m[1]!)))];
+  // a model shipped in the repository (`--run packages/…`, the bundled model) is an input too
+  const shippedModels = [...new Set(stage.commands.flatMap((c) => [...c.matchAll(/--run (packages\/\S+)/g)].map((m) => m[1]!)))];
   const inputs: unknown[] = [
     ...stageConfigs.map((f) => `{workspaceRoot}/${f}`),
+    ...shippedModels.map((d) => `{workspaceRoot}/${d}/**/*`),
     ...['cli', ...STAGE_PACKAGES[stage.name]].map((p) => `{workspaceRoot}/packages/${p}/src/**/*`),
     '{workspaceRoot}/package-lock.json',
     { runtime: 'node --version' },
