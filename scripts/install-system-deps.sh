@@ -9,6 +9,11 @@ command -v fluidsynth >/dev/null 2>&1 || need+=(fluidsynth)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # mir_eval: independent check of a2s eval-audio's chord, onset and beat scores (packages/eval tests)
 /usr/bin/python3 -c 'import mir_eval' >/dev/null 2>&1 || need+=(python3-mir-eval)
+# Single-node Slurm (munge, slurmctld, slurmd, client tools): the Slurm executor's tests (deploy/slurm/cluster.sh)
+command -v munged >/dev/null 2>&1 || need+=(munge)
+command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld)
+command -v slurmd >/dev/null 2>&1 || need+=(slurmd)
+command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
 if [ "${A2S_SKIP_CHROMIUM:-0}" != 1 ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
