@@ -6,3 +6,4 @@ export { jobStates, cancelJobs, describeState, parseSqueue, parseScontrol, parse
 export { tailFile, latestLog } from './slurm/logs.ts';
 export { waitForJobs, type WaitOptions } from './slurm/wait.ts';
 export { clusterInfo, type ClusterInfo } from './slurm/info.ts';
+export { registerExecutorOptions, slurmOptionsFromFlags, slurmFlagsWithoutSlurm, stripExecutorArgs, type ExecutorFlags } from './cli-options.ts';

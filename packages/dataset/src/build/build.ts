@@ -46,6 +46,21 @@ export interface BuildOptions {
  * half-written file and running it again completes it; same inputs and seed give byte-identical shards.
  */
 export async function buildDataset(configInput: DatasetConfig | DatasetConfigInput, opts: BuildOptions = {}): Promise<Manifest> {
+  return (await runBuild(configInput, opts, null)) as Manifest;
+}
+
+/**
+ * Processes the selected songs into the per-song cache only (audio, segments) and returns their results:
+ * no splits, shards or manifest. Each Slurm array task of `a2s data build --executor slurm` runs this on its
+ * share of the songs, several at once on one output folder, so it leaves other processes' temporary files
+ * alone and keeps its own in `scratchDir`; the dependent `buildDataset` then finds every song cached.
+ */
+export async function buildSongCaches(configInput: DatasetConfig | DatasetConfigInput, opts: BuildOptions & { scratchDir: string }): Promise<SongResult[]> {
+  return (await runBuild(configInput, opts, resolve(opts.scratchDir))) as SongResult[];
+}
+
+/** The build; with `songsOnlyScratch`, only the per-song part (see buildSongCaches). */
+async function runBuild(configInput: DatasetConfig | DatasetConfigInput, opts: BuildOptions, songsOnlyScratch: string | null): Promise<Manifest | SongResult[]> {
   const config = DatasetConfigSchema.parse(configInput);
   const outDir = resolve(config.outDir);
   const pop909Dir = resolve(config.pop909Dir);
@@ -62,8 +77,8 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
   const onError = opts.onError ?? 'skip';
   const songIds = await selectSongs(pop909Dir, config);
   // Leftovers of a killed build (temporary files, FluidSynth's scratch folders) go before anything new is written.
-  await removeLeftovers(outDir);
-  const tmpDir = join(outDir, 'tmp');
+  if (songsOnlyScratch === null) await removeLeftovers(outDir);
+  const tmpDir = songsOnlyScratch ?? join(outDir, 'tmp');
 
   let fluidsynth: string | undefined;
   let soundfont: { path: string; sha256: string } | undefined;
@@ -135,6 +150,7 @@ export async function buildDataset(configInput: DatasetConfig | DatasetConfigInp
       inputs[songId] = o.inputs;
     }
   }
+  if (songsOnlyScratch !== null) return results;
   // Only built songs take split slots: a failed song must not leave valid or test empty.
   const splits = assignSplits(results.filter((r) => r.status === 'built').map((r) => r.songId), config.split, config.seed);
   const songs: SongRecord[] = results.map((r) => ({ ...r, split: splits[r.songId] ?? hashedSplit(r.songId, config.split, config.seed) }));
@@ -225,7 +241,8 @@ async function removeLeftovers(outDir: string): Promise<void> {
   }
 }
 
-async function selectSongs(pop909Dir: string, config: DatasetConfig): Promise<string[]> {
+/** The song ids a build of `config` processes, sorted (InputError for unknown ids or none). */
+export async function selectSongs(pop909Dir: string, config: DatasetConfig): Promise<string[]> {
   const all = await listPop909Songs(pop909Dir);
   let ids = all;
   if (config.songs) {

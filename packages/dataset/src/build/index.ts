@@ -16,7 +16,7 @@ export {
   type RecordingsAudioConfig,
   type BandAudioConfig,
 } from './config.ts';
-export { buildDataset, BUILD_VERSION, type BuildOptions } from './build.ts';
+export { buildDataset, buildSongCaches, selectSongs, BUILD_VERSION, type BuildOptions } from './build.ts';
 export {
   readManifest,
   readSegments,

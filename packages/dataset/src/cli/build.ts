@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { buildDataset } from '../build/build.ts';
+import { registerExecutorOptions, slurmFlagsWithoutSlurm, slurmOptionsFromFlags, type ExecutorFlags } from '@a2s/cluster';
+import { buildDataset, buildSongCaches } from '../build/build.ts';
+import { buildOnSlurm } from './build-slurm.ts';
 import { DatasetConfigSchema, type DatasetConfigInput } from '../build/config.ts';
 import { InputError, describeError } from '../util/errors.ts';
 import { createProgress } from '../util/progress.ts';
@@ -93,7 +95,7 @@ async function resolveConfig(flags: BuildFlags): Promise<DatasetConfigInput> {
 
 /** Registers `a2s data build`. */
 export function registerBuildCommand(data: Command): void {
-  data
+  const command = data
     .command('build')
     .description(
       'Build a dataset from a POP909-layout folder: synthesize (FluidSynth) or decode the audio of each song, ' +
@@ -118,8 +120,28 @@ export function registerBuildCommand(data: Command): void {
     .addOption(new Option('--on-error <mode>', 'bad song: skip = record it in the manifest and go on (exit code 1 at the end); fail = stop').choices(['skip', 'fail']).default('skip'))
     .option('--config <file.json>', 'dataset config (JSON, see packages/dataset/README.md); flags override it')
     .option('--no-progress', 'no progress output')
-    .action(async (flags: BuildFlags) => {
+    .option('--cache-only', 'only fill the per-song cache of the selected songs: no shards, no manifest (what each Slurm array task runs)')
+    .option('--array-tasks <n>', 'slurm: array tasks the songs are spread over (default 32)', positiveInt, 32)
+    .option('--wait', 'slurm: wait for the jobs with a progress bar, then print the summary', false)
+    .option('--poll <seconds>', 'slurm: seconds between state queries while waiting', positiveInt, 10);
+  registerExecutorOptions(command, { arrays: true });
+  command.action(async (flags: BuildFlags & ExecutorFlags & { cacheOnly?: boolean; arrayTasks: number; wait: boolean; poll: number }) => {
       const config = await resolveConfig(flags);
+      const ignored = slurmFlagsWithoutSlurm(flags);
+      if (ignored.length > 0) throw new InputError({ file: 'command line', message: `${ignored.join(', ')} need --executor slurm` });
+      if (flags.executor === 'slurm' && !flags.cacheOnly) {
+        const cli = [process.execPath, resolve(process.argv[1])];
+        const opts = { config, slurm: slurmOptionsFromFlags(flags), cli, cwd: process.cwd(), arrayTasks: flags.arrayTasks, force: !!flags.force, onError: flags.onError, wait: flags.wait, pollSeconds: flags.poll };
+        process.exitCode = await buildOnSlurm(opts);
+        return;
+      }
+      if (flags.cacheOnly) {
+        const scratchDir = join(resolve(config.outDir ?? 'data/datasets/default'), 'tmp', `cache-only-${process.pid}-${Date.now()}`);
+        const results = await buildSongCaches(config, { jobs: flags.jobs, force: flags.force, onError: flags.onError, scratchDir });
+        for (const r of results) process.stderr.write(`${r.songId}: ${r.status}${r.status === 'built' ? '' : ` (${r.reason})`}\n`);
+        process.stdout.write(`${results.length} songs processed into the per-song cache (no shards, no manifest)\n`);
+        return;
+      }
       const interactive = process.stderr.isTTY === true && !process.env.CI;
       const progress = createProgress({ label: 'data build', total: 0, unit: 'songs', plain: !interactive, silent: flags.progress === false });
       const manifest = await buildDataset(config, {

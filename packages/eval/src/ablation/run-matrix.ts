@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { open, readFile, rm, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { writeFileAtomic } from '@a2s/dataset';
+import { InputError, writeFileAtomic } from '@a2s/dataset';
 import type { Matrix } from '../config.ts';
 import { runBaseline } from '../baselines/run-baseline.ts';
 import { evaluatePredictionFolders } from '../scoring/evaluate.ts';
@@ -31,6 +31,10 @@ export interface RunMatrixOptions {
   readonly onEvent?: (e: CellEvent) => void;
   /** File name used in error messages. */
   readonly matrixFile?: string;
+  /** Run only these cells (keys); the others are left as they are. A Slurm array task runs one cell this way. */
+  readonly only?: readonly string[];
+  /** Score the finished cells at the end (default true). */
+  readonly evaluate?: boolean;
 }
 
 export interface MatrixResult {
@@ -40,7 +44,8 @@ export interface MatrixResult {
   evaluation?: EvaluationResult;
 }
 
-async function isDone(cellDir: string, cell: MatrixCell): Promise<boolean> {
+/** Whether a cell folder holds a finished cell of this spec (its done.json marker has the cell's spec hash). */
+export async function isCellDone(cellDir: string, cell: MatrixCell): Promise<boolean> {
   try {
     const marker = JSON.parse(await readFile(join(cellDir, DONE_MARKER), 'utf8')) as { specHash?: string };
     return marker.specHash === cell.specHash;
@@ -104,7 +109,10 @@ async function runCell(cell: MatrixCell, matrix: Matrix, cwd: string, cellDir: s
 export async function runMatrix(opts: RunMatrixOptions): Promise<MatrixResult> {
   const { matrix, cwd } = opts;
   const outDir = resolve(cwd, matrix.outDir);
-  const cells = expandMatrix(matrix, opts.matrixFile);
+  const all = expandMatrix(matrix, opts.matrixFile);
+  const unknown = (opts.only ?? []).filter((k) => !all.some((c) => c.key === k));
+  if (unknown.length > 0) throw new InputError({ file: opts.matrixFile ?? '<matrix>', message: `no cell ${unknown.join(', ')} in this matrix (cells: ${all.map((c) => c.key).join(', ')})` });
+  const cells = opts.only ? all.filter((c) => opts.only!.includes(c.key)) : all;
   const limit = pLimit(Math.max(1, opts.jobs ?? 1));
   const status = new Map<string, MatrixResult['cells'][number]>(cells.map((c) => [c.key, { key: c.key, status: 'not-run' }]));
   await mkdir(outDir, { recursive: true });
@@ -113,7 +121,7 @@ export async function runMatrix(opts: RunMatrixOptions): Promise<MatrixResult> {
     cells.map((cell) =>
       limit(async () => {
         const cellDir = join(outDir, 'cells', cell.key);
-        if (!opts.force && (await isDone(cellDir, cell))) {
+        if (!opts.force && (await isCellDone(cellDir, cell))) {
           status.set(cell.key, { key: cell.key, status: 'skipped' });
           opts.onEvent?.({ kind: 'skipped', cell });
           return;
@@ -141,16 +149,20 @@ export async function runMatrix(opts: RunMatrixOptions): Promise<MatrixResult> {
   );
   const finished = cells.filter((c) => ['done', 'skipped'].includes(status.get(c.key)!.status));
   const result: MatrixResult = { outDir, cells: cells.map((c) => status.get(c.key)!) };
-  if (finished.length > 0) {
-    result.evaluation = await evaluatePredictionFolders({
-      predictionDirs: finished.map((c) => join(outDir, 'cells', c.key, 'predictions')),
-      ids: finished.map((c) => ({ system: c.system.name, variant: c.variant?.name ?? 'default', seed: c.seed })),
-      manifestPath: resolve(cwd, matrix.manifest),
-      split: matrix.split,
-      seed: matrix.eval.seed,
-      resamples: matrix.eval.resamples,
-      outDir,
-    });
-  }
+  if (finished.length > 0 && opts.evaluate !== false) result.evaluation = await evaluateMatrixCells(matrix, cwd, finished);
   return result;
+}
+
+/** Scores the prediction folders of finished cells together into `<outDir>/metrics.arrow` and `<outDir>/summary.json`. */
+export function evaluateMatrixCells(matrix: Matrix, cwd: string, finished: readonly MatrixCell[]): Promise<EvaluationResult> {
+  const outDir = resolve(cwd, matrix.outDir);
+  return evaluatePredictionFolders({
+    predictionDirs: finished.map((c) => join(outDir, 'cells', c.key, 'predictions')),
+    ids: finished.map((c) => ({ system: c.system.name, variant: c.variant?.name ?? 'default', seed: c.seed })),
+    manifestPath: resolve(cwd, matrix.manifest),
+    split: matrix.split,
+    seed: matrix.eval.seed,
+    resamples: matrix.eval.resamples,
+    outDir,
+  });
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { registerExecutorOptions, slurmFlagsWithoutSlurm, slurmOptionsFromFlags, type ExecutorFlags } from '@a2s/cluster';
 import { createProgress, createRng, InputError, sha256File, type Split } from '@a2s/dataset';
 import { createBatchIterator } from '@a2s/features';
 import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
@@ -12,6 +13,7 @@ import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
 import { resolveInferenceMode } from '../infer/modes.ts';
 import { exportWeights } from '../train/export.ts';
+import { submitTrainJob } from './train-slurm.ts';
 
 const DEFAULT_MANIFEST = 'data/datasets/default/manifest.json';
 
@@ -68,7 +70,7 @@ function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrain
 
 /** Registers `a2s train` and `a2s predict`. */
 export function registerTrainCommands(program: Command): void {
-  program
+  const trainCommand = program
     .command('train')
     .description('Train the A2S model in stages (warm-up, pre-train, drop-score, autoregressive) with checkpoints')
     .option('--config <file>', 'training config JSON (configs/*.json)')
@@ -83,8 +85,9 @@ export function registerTrainCommands(program: Command): void {
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 8 segments each; 1 = no workers)')
     .option('--micro-batch <n>', 'segments per forward/backward pass: gradient accumulation over micro-batches (default: the whole batch)')
-    .option('--seed <n>', 'seed (overrides the config)')
-    .action(async (o: Record<string, string | boolean | undefined>) => {
+    .option('--seed <n>', 'seed (overrides the config)');
+  registerExecutorOptions(trainCommand, { arrays: false });
+  trainCommand.action(async (o: Record<string, string | boolean | undefined>) => {
       const configFile = o.config as string | undefined;
       const raw = configFile ? await readConfigFile(configFile) : { preset: (o.preset as string | undefined) ?? 'small' };
       if (configFile && o.preset) (raw as Record<string, unknown>).preset = o.preset;
@@ -105,6 +108,15 @@ export function registerTrainCommands(program: Command): void {
       const manifestSha256 = await sha256File(manifest).catch(() => {
         throw new InputError({ file: manifest, message: 'dataset manifest not found: build it with `a2s data build` or pass --manifest' });
       });
+      const executorFlags = o as unknown as ExecutorFlags;
+      const ignored = slurmFlagsWithoutSlurm(executorFlags);
+      if (ignored.length > 0) throw new InputError({ file: 'command line', message: `${ignored.join(', ')} need --executor slurm` });
+      if (executorFlags.executor === 'slurm') {
+        const cli = [process.execPath, path.resolve(process.argv[1])];
+        const job = await submitTrainJob({ argv: process.argv.slice(2), cli, runDir, cwd: process.cwd(), slurm: slurmOptionsFromFlags(executorFlags) });
+        process.stderr.write(`a2s train: submitted Slurm job ${job.jobId} (requeueable, resumes from the last checkpoint); log ${job.logFile}\n`);
+        return;
+      }
       const backend = await selectBackend(parseBackend(o.backend as string | undefined));
       process.stderr.write(`a2s train: backend ${backend.active} (${backend.provider}), run folder ${runDir}\n`);
       const source = datasetSource(manifest, cfg, o.featureCache as string | undefined);
