@@ -9,7 +9,7 @@ import { ReportOptionsSchema } from '@a2s/report';
 import { demoTargets } from '../scripts/nx-project.ts';
 import { REPO_ROOT, readPipelineConfig, renderCommand } from '../scripts/pipeline-config.ts';
 
-const PIPELINES = ['configs/demo.json', 'configs/pop909-small.json'];
+const PIPELINES = ['configs/demo.json', 'configs/pop909-small.json', 'configs/pop909-band.json'];
 
 async function readJson(rel: string): Promise<unknown> {
   return JSON.parse(await readFile(path.join(REPO_ROOT, rel), 'utf8'));
