@@ -2,7 +2,10 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { InputError, createProgress, decodeAudioFile, writeFileAtomic } from '@a2s/dataset';
+import { LEVEL_NAMES, writeScore, type LevelName } from '@a2s/score';
+import { describeScore, resolveKeyOption } from '@a2s/score/cli';
 import { arrangeAudio, arrangementToJson, arrangementToMidi } from './pipeline.ts';
+import { arrangementToScoreSource } from './score-output.ts';
 import { loadTrainedArrangeModel } from './trained-model.ts';
 import type { ArrangeModel, ModelLoader, ModelSource } from './types.ts';
 
@@ -32,6 +35,11 @@ interface ArrangeCliOptions {
   velocity?: number;
   pedal: boolean;
   emitJson?: string | boolean;
+  score?: string;
+  pdf?: string;
+  svg?: string;
+  level: LevelName;
+  key?: string;
   quiet?: boolean;
 }
 
@@ -97,6 +105,14 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     .option('--velocity <v>', 'fixed MIDI velocity for every note (default: the model’s)', parseNumber('int', 1, 127))
     .option('--no-pedal', 'do not write sustain pedal (CC64) per bar')
     .option('--emit-json [file]', 'also write beats, chords and notes as JSON (to stdout when no file is given)')
+    .option('--score <file>', 'also write the score as MusicXML 4.0 (grand staff; see packages/score)')
+    .option('--pdf <file>', 'also write the engraved score as PDF (Verovio)')
+    .option('--svg <file>', 'also write the engraved score as SVG pages (song.svg → song-1.svg, …)')
+    .option('--level <level>', `score difficulty: ${LEVEL_NAMES.join(' | ')}`, (v: string) => {
+      if (!(LEVEL_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${LEVEL_NAMES.join(', ')}`);
+      return v as LevelName;
+    }, 'full')
+    .option('--key <key>', 'key of the score: a label (Ab:maj) or a POP909 key_audio.txt file (default: found from the audio)')
     .option('-q, --quiet', 'no progress output')
     .action(async (audioPath: string, opts: ArrangeCliOptions) => {
       const log = (line: string): void => {
@@ -110,6 +126,7 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
         deps.loadModel ?? loadTrainedArrangeModel,
         deps.defaultModelDir,
       );
+      for (const w of model.warnings ?? []) process.stderr.write(`arrange: warning: ${w}\n`);
       try {
         if (opts.beats) await mustExist(opts.beats, 'beat file');
         if (opts.chords) await mustExist(opts.chords, 'chord file');
@@ -148,6 +165,13 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
           const json = `${JSON.stringify(arrangementToJson(arrangement, { audio: audioPath, midi: output, sampleRate: audio.sampleRate, durationSec: audio.durationSec }), null, 1)}\n`;
           if (typeof opts.emitJson === 'string') await writeFileAtomic(opts.emitJson, json);
           else process.stdout.write(json);
+        }
+        if (opts.score || opts.pdf || opts.svg) {
+          const key = opts.key ? await resolveKeyOption(opts.key) : undefined;
+          const source = arrangementToScoreSource(arrangement, audio, { key, title: path.parse(audioPath).name });
+          const r = await writeScore(source, { musicxml: opts.score, pdf: opts.pdf, svg: opts.svg }, { level: opts.level });
+          for (const line of describeScore(r, opts.level)) log(`score: ${line}`);
+          log(`write: ${r.files.join(', ')}`);
         }
       } finally {
         model.dispose?.();

@@ -4,6 +4,7 @@ export { analyzeSong, MIN_ARRANGE_BEATS, type AnalyzeOptions } from './analyze.t
 export { notesToMidi, leadInBeats, stepToSeconds, ARRANGE_PPQ, type NotesToMidiInput } from './midi-writer.ts';
 export { windowStarts, windowInputs, stitchWindows } from './windows.ts';
 export { loadTrainedArrangeModel } from './trained-model.ts';
+export { arrangementToScoreSource } from './score-output.ts';
 export type {
   SegmentArranger,
   SegmentInput,
