@@ -3,18 +3,30 @@
  * batches (the numbers do not depend on the data). Usage:
  *   npx tsx bench/train-bench.ts [--preset small] [--backend wasm] [--batch 64] [--steps 5] [--frames 128] [--bins 84] [--modules true]
  *     [--slot-context independent|causal]   (the parallel decoder's parallel.slotContext; default: the preset's)
+ *     [--config <train config .json>]        (model overrides of a training config, e.g. bench/torch-anchor.json)
+ *     [--workers 1,2]                        (one row per worker count, one after the other in this run; default 1 and the core count)
+ *     [--micro-batch N]                      (gradient accumulation over micro-batches of N segments)
+ *     [--torch true]                         (also time the same architecture in PyTorch: bench/torch-reference.py, needs --config)
  * `--steps 0 --modules false` times the first (warm-up) step only: for slow combinations (paper on cpu).
+ * Every row is a fresh model from the same seed on the same batch; the load average is printed with the rows
+ * (the machine may be shared).
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@a2s/dataset';
 import { selectBackend, type BackendName } from '../src/tf/backend.ts';
-import { ModelConfigSchema } from '../src/config/model-config.ts';
+import { ModelConfigSchema, type ModelConfig } from '../src/config/model-config.ts';
 import { MODEL_PRESETS, type PresetName } from '../src/config/presets.ts';
-import { buildModel } from '../src/net/model.ts';
+import { resolveTrainConfig } from '../src/config/train-config.ts';
+import { buildModel, type A2SModel } from '../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../src/net/inputs.ts';
 import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
 import { Adam } from '../src/train/adam.ts';
 import { trainStep } from '../src/train/step.ts';
+import { DataParallel } from '../src/train/parallel/data-parallel.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../src/net/encoders.ts';
 import { decodeChords, decodeFeatures } from '../src/net/aux-decoders.ts';
 import { decodeTreeTrain } from '../src/net/pianotree.ts';
@@ -24,6 +36,7 @@ function arg(name: string, def: string): string {
   return i >= 0 ? process.argv[i + 1] : def;
 }
 
+const configFile = arg('config', '');
 const preset = arg('preset', 'small') as PresetName;
 const backendName = arg('backend', 'wasm') as BackendName;
 const B = Number(arg('batch', '64'));
@@ -32,78 +45,160 @@ const frames = Number(arg('frames', '128'));
 const bins = Number(arg('bins', '84'));
 const withModules = arg('modules', 'true') !== 'false';
 const slotContext = arg('slot-context', '');
+const workerCounts = arg('workers', os.availableParallelism() > 1 ? `1,${os.availableParallelism()}` : '1').split(',').map(Number);
+const microBatch = arg('micro-batch', '') === '' ? null : Number(arg('micro-batch', ''));
+const withTorch = arg('torch', 'false') !== 'false';
 
 const backend = await selectBackend(backendName);
-const presetCfg = MODEL_PRESETS[preset];
-const cfg = ModelConfigSchema.parse({
-  ...presetCfg,
-  audioFrames: frames,
-  audioBins: bins,
-  ...(slotContext ? { parallel: { ...presetCfg.parallel, slotContext } } : {}),
-});
-const model = buildModel(cfg, 1);
-const adam = new Adam();
-const rng = createRng(1);
+function modelConfig(): ModelConfig {
+  if (configFile) {
+    const train = resolveTrainConfig(JSON.parse(readFileSync(configFile, 'utf8')));
+    return ModelConfigSchema.parse({ ...train.model, audioFrames: frames, audioBins: bins });
+  }
+  const presetCfg = MODEL_PRESETS[preset];
+  return ModelConfigSchema.parse({
+    ...presetCfg,
+    audioFrames: frames,
+    audioBins: bins,
+    ...(slotContext ? { parallel: { ...presetCfg.parallel, slotContext } } : {}),
+  });
+}
+const cfg = modelConfig();
 const knobs = SYNTHETIC_KNOBS;
 let peakRss = 0;
 let peakTfBytes = 0;
+/** The main thread's wasm heap (it only grows: its size is the high-water mark), 0 on other backends. */
+const wasmHeapBytes = (): number => ((tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0);
 const sample = () => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   peakTfBytes = Math.max(peakTfBytes, tf.memory().numBytes);
 };
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 const batch = syntheticBatch({ size: B, audioFrames: frames, audioBins: bins, seed: 1 });
-const inputs = batchToInputs(batch);
-const times: number[] = [];
-let firstStepMs = 0;
-for (let i = 0; i <= steps; i++) {
-  const t0 = performance.now();
-  trainStep(model, adam, inputs, knobs, rng, { lr: 1e-4, clipNorm: 3 });
-  sample();
-  if (i > 0) times.push(performance.now() - t0);
-  else firstStepMs = performance.now() - t0; // step 0 also warms up kernels and creates Adam's slots
+const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+
+/** Times `steps` optimisation steps after a warm-up step with `workers` workers (1 and no micro-batches: the plain step). */
+async function timeSteps(workers: number): Promise<Record<string, unknown>> {
+  const model = buildModel(cfg, 1);
+  const adam = new Adam();
+  const rng = createRng(1);
+  const dp = new DataParallel({ workers, microBatch });
+  const sharded = dp.isSharded(B);
+  peakRss = 0;
+  peakTfBytes = 0;
+  const loadBefore = load();
+  const times: number[] = [];
+  /** Per step (the warm-up one first): live tensors, their MiB and the wasm heap MiB of this thread after the step. */
+  const memory: { tensors: number; tensorMiB: number; heapMiB: number; rssMiB: number }[] = [];
+  let firstStepMs = 0;
+  let loss = NaN;
+  try {
+    for (let i = 0; i <= steps; i++) {
+      const t0 = performance.now();
+      if (sharded) {
+        loss = (await dp.step({ model, adam, batch, knobs, rng, lr: 1e-4, clipNorm: 3, seed: 1, backend: backend.active })).losses.total;
+      } else {
+        const inputs = batchToInputs(batch);
+        loss = trainStep(model, adam, inputs, knobs, rng, { lr: 1e-4, clipNorm: 3 }).losses.total;
+        disposeInputs(inputs);
+      }
+      sample();
+      const m = tf.memory();
+      memory.push({ tensors: m.numTensors, tensorMiB: mib(m.numBytes), heapMiB: mib(wasmHeapBytes()), rssMiB: mib(process.memoryUsage().rss) });
+      if (i > 0) times.push(performance.now() - t0);
+      else firstStepMs = performance.now() - t0; // step 0 also starts workers, warms up kernels and creates Adam's slots
+    }
+  } finally {
+    await dp.close();
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)] ?? NaN;
+  const row = {
+    workers,
+    microBatch,
+    firstStepMs: Math.round(firstStepMs),
+    stepMsMedian: Math.round(median),
+    stepMsAll: times.map(Math.round),
+    segmentsPerSec: Number(((B * 1000) / median).toFixed(1)),
+    peakRssMiB: Math.round(peakRss / 2 ** 20),
+    peakMainThreadTensorMiB: Math.round(peakTfBytes / 2 ** 20),
+    lastLoss: Number(loss.toFixed(4)),
+    memoryAfterEachStep: memory,
+    steps: times.length,
+    loadAverage: { before: loadBefore, after: load() },
+  };
+  model.params.dispose();
+  adam.dispose();
+  return row;
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)] ?? NaN;
 
 /** Forward + backward time of one module, with a sum of its outputs as the loss. */
-function moduleMs(f: () => tf.Tensor[]): number {
-  const run = () => {
-    const { value, grads } = tf.variableGrads(() => tf.addN(f().map((t) => tf.sum(t))) as tf.Scalar, model.params.list());
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
+function moduleSplit(model: A2SModel): Record<string, number> {
+  const inputs = batchToInputs(batch);
+  const rng = createRng(1);
+  const moduleMs = (f: () => tf.Tensor[]): number => {
+    const run = () => {
+      const { value, grads } = tf.variableGrads(() => tf.addN(f().map((t) => tf.sum(t))) as tf.Scalar, model.params.list());
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    run();
+    const t0 = performance.now();
+    run();
+    return Math.round(performance.now() - t0);
   };
-  run();
-  const t0 = performance.now();
-  run();
-  sample();
-  return performance.now() - t0;
-}
-const zDim = (model.chdEnc ? cfg.zChd : 0) + cfg.zAud + (model.symEnc ? cfg.zSym : 0);
-const split: Record<string, number> = {};
-if (withModules) {
+  const zDim = (model.chdEnc ? cfg.zChd : 0) + cfg.zAud + (model.symEnc ? cfg.zSym : 0);
+  const split: Record<string, number> = {};
   split.audioEncoder = moduleMs(() => [encodeAudio(model.audEnc, inputs.audio).mu]);
   if (model.chdEnc) split.chordEncoder = moduleMs(() => [encodeChords(model.chdEnc!, inputs.chords).mu]);
   if (model.symEnc) split.symbolicEncoder = moduleMs(() => [encodeSymbolic(model.symEnc!, inputs.pianoRoll).mu]);
   if (model.chdDec) split.chordDecoder = moduleMs(() => Object.values(decodeChords(model.chdDec!, tf.ones([B, cfg.zChd]).mul(0.1), inputs.chords, 0.5, rng)));
   if (model.featDec) split.featureDecoder = moduleMs(() => [decodeFeatures(model.featDec!, tf.ones([B, cfg.zAud]).mul(0.1), inputs.aux, 0.8, rng)]);
-  const featEmb = model.featEmb ? tf.zeros([B, 32, cfg.featEmb]) as tf.Tensor3D : null;
+  const featEmb = model.featEmb ? (tf.zeros([B, 32, cfg.featEmb]) as tf.Tensor3D) : null;
   split.pianoTreeDecoder = moduleMs(() => Object.values(decodeTreeTrain(model.treeDec, tf.ones([B, zDim]).mul(0.1) as tf.Tensor2D, featEmb, inputs, 0.8, rng)));
+  disposeInputs(inputs);
+  return split;
 }
-disposeInputs(inputs);
 
-const result = {
-  preset,
-  decoder: cfg.decoder === 'parallel' ? `parallel (${cfg.parallel.slotContext})` : cfg.decoder,
-  backend: backend.active,
-  parameters: model.params.count(),
-  batch: B,
-  audio: [frames, bins],
-  firstStepMs: Math.round(firstStepMs),
-  stepMsMedian: Math.round(median),
-  segmentsPerSec: Number(((B * 1000) / median).toFixed(1)),
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-  peakTensorMiB: Math.round(peakTfBytes / 2 ** 20),
-  moduleForwardBackwardMs: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, Math.round(v)])),
-  steps: times.length,
-};
-console.log(JSON.stringify(result, null, 2));
+const probe = buildModel(cfg, 1);
+const parameters = probe.params.count();
+const modules = withModules ? moduleSplit(probe) : {};
+probe.params.dispose();
+const rows = [];
+for (const w of workerCounts) rows.push(await timeSteps(w));
+const base = rows.find((r) => r.workers === 1) as { segmentsPerSec: number } | undefined;
+
+let torch: unknown = null;
+if (withTorch) {
+  if (!configFile) throw new Error('--torch needs --config (the architecture both sides run)');
+  const script = path.join(import.meta.dirname, 'torch-reference.py');
+  // Debian's python3-torch belongs to the system interpreter (a pyenv or venv python3 may come first on PATH)
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const out = execFileSync(python, [script, '--config', configFile, '--batch', String(B), '--steps', String(steps), '--frames', String(frames), '--bins', String(bins)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  torch = JSON.parse(out);
+}
+const t = torch as { segmentsPerSec?: number; parameters?: number } | null;
+
+console.log(
+  JSON.stringify(
+    {
+      preset: configFile ? `config ${configFile}` : preset,
+      decoder: cfg.decoder === 'parallel' ? `parallel (${cfg.parallel.slotContext})` : cfg.decoder,
+      backend: backend.active,
+      cores: os.availableParallelism(),
+      parameters,
+      batch: B,
+      audio: [frames, bins],
+      rows,
+      speedupOverOneWorker: base ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / base.segmentsPerSec).toFixed(2))])) : null,
+      moduleForwardBackwardMs: modules,
+      torch,
+      oursOverTorch: t?.segmentsPerSec ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / t.segmentsPerSec!).toFixed(2))])) : null,
+    },
+    null,
+    2,
+  ),
+);
