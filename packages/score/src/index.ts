@@ -5,3 +5,5 @@ export * from './playability/index.ts';
 export * from './musicxml/index.ts';
 
 export * from './engrave/index.ts';
+export * from './io/index.ts';
+export { writeScore, svgPagePath, type ScoreOutputPaths, type ScoreResult } from './render.ts';

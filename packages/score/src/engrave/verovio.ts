@@ -1,3 +1,4 @@
+/// <reference path="./vendor.d.ts" />
 import createVerovioModule from 'verovio/wasm';
 import { VerovioToolkit } from 'verovio/esm';
 

@@ -34,9 +34,14 @@ export interface PlayabilityReport {
  * staff, the keys held down (struck or still sounding) are at most `maxNotesPerHand` and span at most
  * `maxSpanSemitones`; every onset and length lies on the `shortestDivisions` grid; a staff uses at most
  * `maxVoicesPerStaff` voices; and in one voice, notes either form a chord (same onset and length) or follow
- * each other.
+ * each other. `voices: false` skips the two voice checks (for notes that have no voices yet).
  */
-export function checkPlayability(notes: readonly CheckedNote[], limits: LevelLimits): PlayabilityReport {
+export function checkPlayability(
+  notes: readonly CheckedNote[],
+  limits: LevelLimits,
+  opts: { voices?: boolean } = {},
+): PlayabilityReport {
+  const checkVoices = opts.voices ?? true;
   const violations: Violation[] = [];
   let maxNotes = 0;
   let maxSpan = 0;
@@ -46,7 +51,7 @@ export function checkPlayability(notes: readonly CheckedNote[], limits: LevelLim
     const mine = notes.filter((n) => n.staff === staff);
     const voices = new Set(mine.map((n) => n.voice));
     maxVoices = Math.max(maxVoices, voices.size);
-    if (voices.size > limits.maxVoicesPerStaff) {
+    if (checkVoices && voices.size > limits.maxVoicesPerStaff) {
       violations.push({ kind: 'voices-per-staff', staff, onsetDiv: 0, found: voices.size, limit: limits.maxVoicesPerStaff });
     }
     for (const onset of [...new Set(mine.map((n) => n.onsetDiv))].sort((a, b) => a - b)) {
@@ -67,7 +72,7 @@ export function checkPlayability(notes: readonly CheckedNote[], limits: LevelLim
         violations.push({ kind: 'shortest-value', staff, onsetDiv: n.onsetDiv, found: n.durDiv, limit: limits.shortestDivisions });
       }
     }
-    for (const v of voices) {
+    for (const v of checkVoices ? voices : []) {
       const inVoice = mine.filter((n) => n.voice === v).sort((a, b) => a.onsetDiv - b.onsetDiv);
       for (let i = 1; i < inVoice.length; i++) {
         const a = inVoice[i - 1];
