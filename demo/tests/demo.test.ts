@@ -11,7 +11,7 @@ import { REPO_ROOT, readPipelineConfig, type PipelineConfig } from '../scripts/p
 import { runPipeline, type StageTiming } from '../scripts/run-pipeline.ts';
 
 const SONGS = ['098', '764'];
-const SYSTEMS = ['a2s', 'gt', 'gt-chords-pattern', 'chord-template', 'basic-pitch'];
+const SYSTEMS = ['a2s', 'a2s-ar', 'gt', 'gt-chords-pattern', 'chord-template', 'basic-pitch'];
 
 let tmp: string;
 let out: string;
@@ -60,10 +60,17 @@ describe('demo pipeline on two fixture songs', () => {
     expect(Object.values(manifest.splits).sort()).toEqual(['test', 'train']);
   });
 
-  it('trains through all four stages', async () => {
+  it('trains the reference stage graph: warm-up, pre-train, then drop-score and autoregressive both from pre-training', async () => {
     const log = (await readFile(path.join(out, 'train/log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { stage: string; loss: number });
     expect([...new Set(log.map((l) => l.stage))]).toEqual(['warmup', 'pretrain', 'dropscore', 'autoregressive']);
     expect(log.every((l) => Number.isFinite(l.loss))).toBe(true);
+  });
+
+  it('predicts each branch in the mode it was trained for', async () => {
+    const drop = JSON.parse(await readFile(path.join(out, 'predict/predictions.json'), 'utf8')) as { mode: string; trainedFor: string; checkpoint: string };
+    const ar = JSON.parse(await readFile(path.join(out, 'predict-ar/predictions.json'), 'utf8')) as { mode: string; trainedFor: string; checkpoint: string };
+    expect([drop.mode, drop.trainedFor, path.basename(drop.checkpoint)]).toEqual(['independent', 'independent', 'dropscore-0000002']);
+    expect([ar.mode, ar.trainedFor, path.basename(ar.checkpoint)]).toEqual(['autoregressive', 'autoregressive', 'autoregressive-0000002']);
   });
 
   it('scores the model and every baseline on the test split', async () => {
