@@ -3,7 +3,7 @@ import { InputError } from '@a2s/dataset';
 import type { ParallelOptions } from '../train/parallel/data-parallel.ts';
 
 /** Fewest segments a worker gets by default: smaller shares cost more in per-op overhead than a core gains. */
-const MIN_SEGMENTS_PER_WORKER = 8;
+const MIN_SEGMENTS_PER_WORKER = 16;
 
 /**
  * `--workers` / `--micro-batch` of `a2s train`. Default workers: one per core on the wasm and cpu backends

@@ -83,7 +83,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--max-steps <n>', 'stop after n steps (with a checkpoint; continue with --resume)')
     .option('--max-minutes <m>', 'stop after m minutes (with a checkpoint)')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
-    .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 8 segments each; 1 = no workers)')
+    .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 16 segments each; 1 = no workers)')
     .option('--micro-batch <n>', 'segments per forward/backward pass: gradient accumulation over micro-batches (default: the whole batch)')
     .option('--seed <n>', 'seed (overrides the config)');
   registerExecutorOptions(trainCommand, { arrays: false });
