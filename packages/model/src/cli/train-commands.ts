@@ -11,7 +11,7 @@ import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { train, type BatchSource } from '../train/trainer.ts';
 import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
-import { resolveInferenceMode } from '../infer/modes.ts';
+import { readTextureReference, resolveInferenceMode } from '../infer/modes.ts';
 import { exportWeights } from '../train/export.ts';
 import { submitTrainJob } from './train-slurm.ts';
 
@@ -153,6 +153,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--stage <name>', `the checkpoint of this stage in the run folder (its final one), e.g. dropscore or autoregressive: ${STAGE_NAMES.join(', ')} (default: the latest checkpoint)`)
     .option('--mode <mode>', `${INFERENCE_MODES.filter((m) => m !== 'texture').join(' or ')} (default: the mode the checkpoint was trained for)`)
     .option('--force', 'decode in --mode even when the checkpoint was trained for another mode')
+    .option('--texture <file>', "z_sym of every window from this reference piano score (MIDI), at the window's beat (looped)")
     .option('--split <split>', 'train, valid or test', 'test')
     .option('--manifest <file>', 'dataset manifest', DEFAULT_MANIFEST)
     .option('--out <dir>', 'output folder (default <run>/predictions/<split>)')
@@ -167,9 +168,9 @@ export function registerTrainCommands(program: Command): void {
       if (!['train', 'valid', 'test'].includes(split)) throw new InputError({ file: '--split', message: `unknown split ${split}` });
       const stage = o.stage as StageName | undefined;
       if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
-      if (o.mode === 'texture') throw new InputError({ file: '--mode', message: 'a2s predict decodes independent or autoregressive windows; texture control is `a2s arrange --texture <reference.mid>`' });
+      const texture = o.texture ? await readTextureReference(o.texture) : undefined;
       const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
-      const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, force: !!o.force, what: trained.checkpointDir }) as 'independent' | 'autoregressive';
+      const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, texture: !!texture, force: !!o.force, what: trained.checkpointDir });
       process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows\n`);
       const outDir = o.out ?? path.join(o.run!, 'predictions', split);
       const progress = createProgress({ label: 'predict', total: 0, unit: 'segments', plain: !process.stderr.isTTY || !!process.env.CI });
@@ -185,6 +186,7 @@ export function registerTrainCommands(program: Command): void {
         system: o.name,
         variant: o.variant,
         mode,
+        texture,
         onProgress: (n, total) => {
           progress.setTotal(total);
           progress.tick(n - done);

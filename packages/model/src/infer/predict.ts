@@ -9,7 +9,7 @@ import type { InferenceMode, ResolvedTrainConfig, StageName, TrainedMode } from 
 import { buildModel, infer, type A2SModel } from '../net/model.ts';
 import { SLOTS } from '../net/inputs.ts';
 import { checkpointTrainedMode, findStageCheckpoint, loadCheckpoint, restoreInto, type TrainPosition } from '../train/checkpoint.ts';
-import { decodeInOrder, previousWindows } from './modes.ts';
+import { decodeInOrder, previousWindows, textureRoll, type TextureReference } from './modes.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { predictionToNotes } from './tree-notes.ts';
 import { stitchSegments } from './stitch.ts';
@@ -149,8 +149,12 @@ export interface PredictSplitOptions {
   onProgress?: (segmentsDone: number, total: number) => void;
   /** Feature cache folder. Default: features' DEFAULT_FEATURE_CACHE_DIR (data/cache/features). */
   featureCacheDir?: string;
-  /** `independent` (default) or `autoregressive` (windows of a song in order, see {@link arrangeAutoregressive}). */
-  mode?: Exclude<InferenceMode, 'texture'>;
+  /**
+   * `independent` (default), `autoregressive` (windows of a song in order, see {@link arrangeAutoregressive}) or
+   * `texture` (z_sym of every window from `texture`, the reference's beats at the window's own beat, looped).
+   */
+  mode?: InferenceMode;
+  texture?: TextureReference;
 }
 
 /**
@@ -174,6 +178,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
   const outRows: SegmentRow[] = [];
   const rng = createRng(o.seed).fork('predict');
   const mode = o.mode ?? 'independent';
+  if (mode === 'texture' && !o.texture) throw new RangeError('predictSplit: texture mode needs a texture reference');
   const pending: { src: SegmentRow; input: WindowInput }[] = [];
   for await (const batch of iter) {
     const segs = Array.from({ length: batch.size }, (_, i) => ({
@@ -190,7 +195,8 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
       segs.forEach((s, i) => pending.push({ src: srcs[i], input: { audio: s.audio.slice(), chords: s.chords.slice() } }));
       continue;
     }
-    const notes = await arrangeSegments(o.trained.model, segs, { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: batch.size });
+    const windows = mode === 'texture' ? segs.map((s, i) => ({ ...s, pianoRoll: textureRoll(o.texture!, srcs[i].startBeat) })) : segs;
+    const notes = await arrangeSegments(o.trained.model, windows, { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: batch.size });
     for (let i = 0; i < batch.size; i++) outRows.push({ ...srcs[i], notes: notes[i] });
     o.onProgress?.(outRows.length, rows.length);
   }
@@ -225,6 +231,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
     seed: o.seed,
     temperature: o.temperature,
     mode,
+    ...(o.texture ? { texture: path.resolve(o.texture.file) } : {}),
     trainedFor: o.trained.trainedFor,
     manifestPath: path.resolve(o.manifestPath),
     split: o.split,
