@@ -6,6 +6,7 @@ import { registerScoreCommands } from '@a2s/score/cli';
 import { registerModelCommands } from '@a2s/model/cli';
 import { registerEvalCommands } from '@a2s/eval/cli';
 import { registerReportCommands } from '@a2s/report/cli';
+import { attachArrangeEval } from './arrange-eval.ts';
 
 /** Builds the `a2s` program with every package's sub-commands. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerEvalCommands(program);
   registerReportCommands(program);
+  attachArrangeEval(program);
   return program;
 }
 

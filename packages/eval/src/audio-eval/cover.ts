@@ -58,7 +58,7 @@ export interface QmaxOptions {
 export interface QmaxResult {
   /** Length of the longest (gap-penalized) aligned stretch, in embedded rows. */
   readonly qmax: number;
-  /** `qmax` divided by the shorter embedded sequence: 1 = aligned from end to end, 0 = nothing in common. */
+  /** `qmax` divided by the shorter embedded sequence: 1 = aligned from end to end, 0 = nothing in common; NaN when a sequence is shorter than the embedding. */
   readonly normalized: number;
   /** Transposition applied to `b` (semitones up). */
   readonly transposition: number;
@@ -109,7 +109,8 @@ export function qmax(a: Float32Array, aRows: number, b: Float32Array, bRows: num
   const eb = embed(rotateChroma(b, bRows, transposition), bRows, m, tau);
   const N = ea.n;
   const M = eb.n;
-  if (N === 0 || M === 0) return { qmax: 0, normalized: 0, transposition };
+  // Shorter than one embedding window (m rows): nothing to align; undefined rather than 0.
+  if (N === 0 || M === 0) return { qmax: 0, normalized: Number.NaN, transposition };
   const dim = 12 * m;
   const d = new Float32Array(N * M);
   for (let i = 0; i < N; i++) {

@@ -175,7 +175,7 @@ export function scoreArrangement(input: ArrangementScoreInput): ArrangementScore
   finite(m, 'audio.chord.root.agree', chordAccuracy(arrChords, audioChords, 'root'));
   finite(m, 'audio.chord.majmin.agree', chordAccuracy(arrChords, audioChords, 'majmin'));
   const q = qmax(recChroma.chroma, recChroma.beats, arrBeatChroma.chroma, arrBeatChroma.beats);
-  m['audio.cover.qmax'] = q.normalized;
+  finite(m, 'audio.cover.qmax', q.normalized);
   if (notes.length > 0) {
     const a = poolChroma(recFrames.chroma, recFrames.frames, WPD_POOL);
     const rows = arrFrameChroma.length / 12;

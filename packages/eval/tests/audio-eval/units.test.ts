@@ -102,6 +102,7 @@ describe('cover similarity', () => {
     expect(t.transposition).toBe(9);
     expect(qmax(a, 80, randomChroma(80, 2), 80).normalized).toBeLessThan(0.5);
     expect(qmax(a, 80, new Float32Array(80 * 12), 80).normalized).toBe(0);
+    expect(qmax(a, 9, a, 9).normalized).toBeNaN(); // shorter than the embedding (10 rows)
   });
 
   it('DTW of a sequence with itself is the diagonal; WPD is 0 for a straight path and grows with a bend', () => {
