@@ -28,6 +28,7 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
     arrangeSegments(trained.model, inputs, { seed: source.seed + SEED_STRIDE * call++, temperature: source.temperature });
   const model: ArrangeModel = {
     features: trained.features,
+    warnings: trained.warnings,
     arranger: {
       arrange: independent,
       ...(mode === 'independent'

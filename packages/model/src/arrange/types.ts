@@ -25,6 +25,8 @@ export interface SegmentArranger {
 export interface ArrangeModel {
   readonly features: FeatureConfig;
   readonly arranger: SegmentArranger;
+  /** What the loader had to work around (e.g. a damaged latest checkpoint skipped for an older one); printed by the CLI. */
+  readonly warnings?: readonly string[];
   /** Frees model memory. */
   dispose?(): void;
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { registerExecutorOptions, slurmFlagsWithoutSlurm, slurmOptionsFromFlags, type ExecutorFlags } from '@a2s/cluster';
-import { createProgress, createRng, InputError, sha256File, type Split } from '@a2s/dataset';
+import { createProgress, createRng, InputError, readManifest, sha256File, type Split } from '@a2s/dataset';
 import { createBatchIterator } from '@a2s/features';
 import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
 import { PRESET_NAMES } from '../config/presets.ts';
@@ -46,6 +46,31 @@ async function readConfigFile(file: string): Promise<unknown> {
   }
 }
 
+/** A config error (zod issues, a stage-graph RangeError) as one readable line: `path: message; …`. */
+function oneLine(err: unknown): string {
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (Array.isArray(issues) && issues.length > 0) return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Refuses a batch size larger than the train split (training drops incomplete batches, so such a run would
+ * see no batch at all), naming both numbers.
+ */
+async function checkBatchFits(manifestPath: string, batchSize: number): Promise<void> {
+  const manifest = await readManifest(manifestPath);
+  const segments = manifest.summary.segments.train;
+  if (segments >= batchSize) return;
+  const songs = manifest.songs.filter((s) => s.status === 'built' && s.split === 'train').length;
+  throw new InputError({
+    file: manifestPath,
+    message:
+      segments === 0
+        ? 'the train split has no segments: build a dataset with more songs (see the manifest\'s summary)'
+        : `the train split has ${segments} segments (${songs} song(s)), fewer than one batch of ${batchSize}: pass --batch-size ${segments} or less, or build more songs`,
+  });
+}
+
 /** Batches from the dataset shards through features' iterator; one deterministic iterator per (stage, epoch). */
 function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrainConfig>, cacheDir: string | undefined): BatchSource {
   const seedFor = (stage: string, epoch: number) => createRng(cfg.seed).fork(`${stage}/${epoch}`).int(2 ** 31);
@@ -80,7 +105,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--run-dir <dir>', 'run folder (default data/runs/<config or preset name>)')
     .option('--resume', 'continue the run folder from its latest checkpoint')
     .option('--backend <name>', 'wasm, cpu or tensorflow (default: fastest available)')
-    .option('--max-steps <n>', 'stop after n steps (with a checkpoint; continue with --resume)')
+    .option('--max-steps <n>', 'total steps of the run: stop (with a checkpoint) when its global step reaches n, counting steps of earlier invocations (--resume --max-steps 40 after 20 steps trains 20 more)')
+    .option('--batch-size <n>', 'segments per batch (overrides the config / preset; at most the train split\'s segment count)')
     .option('--max-minutes <m>', 'stop after m minutes (with a checkpoint)')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 16 segments each; 1 = no workers)')
@@ -92,11 +118,16 @@ export function registerTrainCommands(program: Command): void {
       const raw = configFile ? await readConfigFile(configFile) : { preset: (o.preset as string | undefined) ?? 'small' };
       if (configFile && o.preset) (raw as Record<string, unknown>).preset = o.preset;
       if (o.seed !== undefined) (raw as Record<string, unknown>).seed = Number(o.seed);
+      const batchSize = positiveInt('--batch-size', o.batchSize as string | undefined);
+      if (batchSize !== undefined) {
+        if (!Number.isInteger(batchSize)) throw new InputError({ file: '--batch-size', message: `--batch-size must be a whole number, got ${String(o.batchSize)}` });
+        (raw as Record<string, unknown>).batchSize = batchSize;
+      }
       let cfg;
       try {
         cfg = resolveTrainConfig(raw);
       } catch (err) {
-        throw new InputError({ file: configFile ?? '--preset', message: `invalid training config: ${(err as Error).message}`, cause: err });
+        throw new InputError({ file: configFile ?? (o.preset ? '--preset' : 'training config'), message: `invalid training config: ${oneLine(err)}`, cause: err });
       }
       const stageOpt = o.stage as string;
       if (stageOpt !== 'all' && !(STAGE_NAMES as readonly string[]).includes(stageOpt)) {
@@ -120,6 +151,7 @@ export function registerTrainCommands(program: Command): void {
       const backend = await selectBackend(parseBackend(o.backend as string | undefined));
       process.stderr.write(`a2s train: backend ${backend.active} (${backend.provider}), run folder ${runDir}\n`);
       const source = datasetSource(manifest, cfg, o.featureCache as string | undefined);
+      await checkBatchFits(manifest, cfg.batchSize);
       const maxSteps = positiveInt('--max-steps', o.maxSteps as string | undefined);
       const parallel = parallelFromFlags(o as { workers?: string; microBatch?: string }, backend.active, cfg.batchSize);
       process.stderr.write(`a2s train: ${parallel.workers} worker(s)${parallel.microBatch ? `, micro-batches of ${parallel.microBatch}` : ''}\n`);
@@ -158,7 +190,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--manifest <file>', 'dataset manifest', DEFAULT_MANIFEST)
     .option('--out <dir>', 'output folder (default <run>/predictions/<split>)')
     .option('--seed <n>', 'sampling seed', '0')
-    .option('--temperature <t>', '0 = greedy', '0')
+    .option('--temperature <t>', 'sampling temperature, 0 = greedy (default 1, as a2s arrange: greedy decoding of an undertrained model is degenerate; with --seed, deterministic)', '1')
     .option('--backend <name>', 'wasm, cpu or tensorflow')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--name <system>', 'system name in predictions.json (default a2s)')
@@ -170,6 +202,7 @@ export function registerTrainCommands(program: Command): void {
       if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
       const texture = o.texture ? await readTextureReference(o.texture) : undefined;
       const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
+      for (const w of trained.warnings) process.stderr.write(`a2s predict: warning: ${w}\n`);
       const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, texture: !!texture, force: !!o.force, what: trained.checkpointDir });
       process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows\n`);
       const outDir = o.out ?? path.join(o.run!, 'predictions', split);

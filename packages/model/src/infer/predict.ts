@@ -24,11 +24,14 @@ export interface TrainedModel {
   position: TrainPosition;
   /** What the checkpoint's stage trained the model for (its header's record, or derived for older ones). */
   trainedFor: TrainedMode;
+  /** Damaged newer checkpoints passed over for this one (see `loadCheckpoint`'s fallback); callers say so. */
+  warnings: string[];
 }
 
 /**
  * Loads the latest checkpoint of a run folder, or a given checkpoint folder; with `stage`, the final (else the
- * newest) checkpoint of that stage in the run folder (each branch of the stage graph keeps its own).
+ * newest) checkpoint of that stage in the run folder (each branch of the stage graph keeps its own). A run
+ * folder whose latest checkpoint is damaged falls back to the newest intact one; `warnings` says so.
  */
 export async function loadTrainedModel(
   runDirOrCheckpoint: string,
@@ -36,11 +39,13 @@ export async function loadTrainedModel(
 ): Promise<TrainedModel> {
   await selectBackend(opts.backend ?? 'auto');
   const where = opts.stage ? await findStageCheckpoint(runDirOrCheckpoint, opts.stage) : runDirOrCheckpoint;
-  const ck = await loadCheckpoint(where);
+  const ck = await loadCheckpoint(where, { fallback: true });
   const config = ck.header.config;
   const model = buildModel(config.model, config.seed);
   restoreInto(ck, model, null);
-  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position, trainedFor: checkpointTrainedMode(ck.header) };
+  const warnings = (ck.skipped ?? []).map((s) => `skipped damaged checkpoint ${s.dir}: ${s.reason}`);
+  if (warnings.length > 0) warnings.push(`using ${ck.dir}, the newest intact checkpoint`);
+  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position, trainedFor: checkpointTrainedMode(ck.header), warnings };
 }
 
 export interface ArrangeOptions {
@@ -163,6 +168,9 @@ export interface PredictSplitOptions {
  */
 export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: number; songs: number }> {
   const rows = await readSegments(o.manifestPath, { split: o.split });
+  if (rows.length === 0) {
+    throw new InputError({ file: o.manifestPath, message: `the ${o.split} split has no segments: nothing to predict (see the manifest's summary; a dataset of few songs may leave a split empty)` });
+  }
   const byKey = new Map(rows.map((r) => [`${r.songId}@${r.startBeat}`, r]));
   const iter = createBatchIterator({
     manifestPath: o.manifestPath,

@@ -47,7 +47,10 @@ export interface TrainOptions {
   /** Stages to run (default all of the config's, in order). */
   stages?: readonly StageName[];
   resume?: boolean;
-  /** Stop (with a checkpoint) after this many steps in this invocation / this much wall time. */
+  /**
+   * Stop (with a checkpoint) once the run's global step reaches this (total steps of the run, over every
+   * `resume`; a run already there trains no further) / after this much wall time in this invocation.
+   */
   maxSteps?: number;
   maxMinutes?: number;
   manifestSha256?: string | null;
@@ -95,16 +98,24 @@ export function learningRate(stage: StageConfig, step: number): number {
   return Math.max(stage.lr * Math.pow(stage.lrDecay, step), stage.lr * stage.lrMinFactor);
 }
 
+/** The log's entries; a line cut by a kill (half-written JSON) is dropped, not the whole log. */
 async function readJsonl(file: string): Promise<TrainLogEntry[]> {
+  let text: string;
   try {
-    const text = await fs.readFile(file, 'utf8');
-    return text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as TrainLogEntry);
+    text = await fs.readFile(file, 'utf8');
   } catch {
     return [];
   }
+  const out: TrainLogEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as TrainLogEntry);
+    } catch {
+      // a partial last line of a killed run
+    }
+  }
+  return out;
 }
 
 /** Runs (or resumes) training into `runDir`. */
@@ -138,8 +149,12 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
 
   const logPath = path.join(o.runDir, 'log.jsonl');
   if (o.resume) {
-    if (!hasLatest) throw new InputError({ file: o.runDir, message: 'nothing to resume: no checkpoints/latest.json' });
-    const ck = await loadCheckpoint(o.runDir);
+    const anyCheckpoint = hasLatest || (await fs.readdir(path.join(o.runDir, 'checkpoints')).catch(() => [] as string[])).some((n) => !n.startsWith('.') && n !== 'latest.json');
+    if (!anyCheckpoint) throw new InputError({ file: o.runDir, message: 'nothing to resume: no checkpoints/latest.json' });
+    // a damaged latest checkpoint (cut by a kill, a full disk) falls back to the newest intact one
+    const ck = await loadCheckpoint(o.runDir, { fallback: true });
+    for (const s of ck.skipped ?? []) say(`skipping damaged checkpoint ${path.basename(s.dir)}: ${s.reason}`);
+    if (ck.skipped?.length) say(`falling back to ${path.basename(ck.dir)}, the newest intact checkpoint`);
     cfg = ck.header.config;
     model = buildModel(cfg.model, cfg.seed);
     restoreInto(ck, model, adam);
@@ -169,7 +184,11 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
   let steps = 0;
   let stoppedEarly = false;
   const outOfBudget = (): boolean =>
-    (o.maxSteps !== undefined && steps >= o.maxSteps) || (o.maxMinutes !== undefined && (performance.now() - started) / 60000 >= o.maxMinutes);
+    (o.maxSteps !== undefined && (pos?.globalStep ?? 0) >= o.maxSteps) || (o.maxMinutes !== undefined && (performance.now() - started) / 60000 >= o.maxMinutes);
+  if (model && pos && o.maxSteps !== undefined && pos.globalStep >= o.maxSteps) {
+    say(`the run is at global step ${pos.globalStep}, already at --max-steps ${o.maxSteps} (total steps of the run): nothing to do`);
+    return { model, position: { ...pos }, steps: 0, stoppedEarly: true, lastCheckpoint };
+  }
 
   const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
   // The stage whose final weights are in `model` (null: none finished in this process / resumed mid-stage).
@@ -208,6 +227,14 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
       adam.dispose();
       adam = new Adam();
       pos = { stage: stage.name, stageIndex: si, stepInStage: 0, globalStep: pos?.globalStep ?? 0, epoch: 0, batchInEpoch: 0, stageDone: false };
+      // the stage starts at step 0: log lines of an earlier, unfinished attempt at it (a run killed before its
+      // first checkpoint) are dropped, so the log never continues a dead run's steps
+      const log = await readJsonl(logPath);
+      const kept = log.filter((e) => e.stage !== stage.name);
+      if (kept.length < log.length) {
+        await writeFileAtomic(logPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
+        say(`log.jsonl: dropped ${log.length - kept.length} line(s) of an unfinished earlier attempt at stage ${stage.name}; starting its log anew`);
+      }
     }
     const p = pos!;
     await fs.writeFile(path.join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
@@ -299,7 +326,15 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
       }
     }
     if (!p.stageDone) {
-      if (!model) throw new InputError({ file: o.runDir, message: `stage ${stage.name} saw no batches: the training split is empty` });
+      if (!model) {
+        throw new InputError({
+          file: o.runDir,
+          message:
+            batchesPerEpoch === 0
+              ? `stage ${stage.name} saw no batches: the training data gives no full batch of ${cfg.batchSize} segments (the train split is empty or smaller than the batch size: lower the batch size or build more songs)`
+              : `stage ${stage.name} saw no batches: the training split is empty`,
+        });
+      }
       p.stageDone = true;
       lastCheckpoint = await saveCheckpoint({ runDir: o.runDir, model, adam, position: { ...p }, rngState: rng.getState(), config: cfg, manifestSha256: o.manifestSha256 ?? null, backend: o.backend });
       await pruneCheckpoints(o.runDir, stage.name, cfg.keepCheckpoints);
