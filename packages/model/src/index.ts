@@ -1,4 +1,4 @@
-export { ModelConfigSchema, VariantSchema, ScheduleSchema, scheduleValue, type ModelConfig, type ModelConfigInput, type Variant, type Schedule } from './config/model-config.ts';
+export { ModelConfigSchema, VariantSchema, ScheduleSchema, scheduleValue, scheduleProgress, isRelativeSchedule, type ModelConfig, type ModelConfigInput, type Variant, type Schedule } from './config/model-config.ts';
 export { MODEL_PRESETS, PRESET_NAMES, type PresetName } from './config/presets.ts';
 export {
   TrainConfigSchema,
@@ -8,6 +8,15 @@ export {
   resolveTrainConfig,
   referenceStages,
   defaultStages,
+  checkStageGraph,
+  stageParent,
+  stageLineage,
+  stageLength,
+  trainedModeOf,
+  modesFor,
+  INFERENCE_MODES,
+  type InferenceMode,
+  type TrainedMode,
   type ResolvedTrainConfig,
   type StageConfig,
   type StageName,
@@ -23,7 +32,9 @@ export { DataParallel, type ParallelOptions } from './train/parallel/data-parall
 export { WorkerFailedError } from './train/parallel/pool.ts';
 export { saveCheckpoint, loadCheckpoint, restoreInto, type Checkpoint, type CheckpointHeader, type TrainPosition } from './train/checkpoint.ts';
 export { exportWeights, type ExportedModelInfo, type ModelCard } from './train/export.ts';
-export { loadTrainedModel, arrangeSegments, predictSplit, type TrainedModel, type ArrangeOptions, type PredictSplitOptions } from './infer/predict.ts';
+export { loadTrainedModel, arrangeSegments, arrangeAutoregressive, predictSplit, type TrainedModel, type ArrangeOptions, type PredictSplitOptions, type WindowInput } from './infer/predict.ts';
+export { resolveInferenceMode, decodeInOrder, previousWindows, readTextureReference, textureRoll, type TextureReference } from './infer/modes.ts';
+export { findStageEnd, findStageCheckpoint, checkpointTrainedMode } from './train/checkpoint.ts';
 export { stitchSegments, type SegmentNotes } from './infer/stitch.ts';
 export { writeMidi, type MidiTiming } from './infer/midi.ts';
 export { predictionToNotes } from './infer/tree-notes.ts';
