@@ -15,8 +15,9 @@ export function registerLeakageCommand(program: Command): void {
     .option('--split <split>', 'split', parseSplit, 'valid')
     .option('--songs <ids>', 'these song ids, comma separated (default: the first --limit-songs ids of the split)')
     .option('--limit-songs <n>', 'number of songs when --songs is not given', parseInteger, 6)
+    .option('--segments-per-song <n>', 'score only N consecutive segments from the middle of each song (bounds basic-pitch\'s time; default: all)', parseInteger)
     .option('--out <file>', 'where to write the JSON result', 'leakage.json')
-    .action(async (o: { manifest: string; split: (typeof SPLITS)[number]; songs?: string; limitSongs: number; out: string }) => {
+    .action(async (o: { manifest: string; split: (typeof SPLITS)[number]; songs?: string; limitSongs: number; segmentsPerSong?: number; out: string }) => {
       const { measureLeakage, leakageMarkdownRow } = await import('../leakage/leakage.ts');
       const progress = createProgress({ label: 'leakage', total: 0, unit: 'songs', plain: !process.stderr.isTTY });
       const started = performance.now();
@@ -24,6 +25,7 @@ export function registerLeakageCommand(program: Command): void {
         manifestPath: o.manifest,
         split: o.split,
         ...(o.songs ? { songs: o.songs.split(',').map((s) => s.trim()).filter(Boolean) } : { limitSongs: o.limitSongs }),
+        ...(o.segmentsPerSong !== undefined ? { segmentsPerSong: o.segmentsPerSong } : {}),
         onSong: (s, done, total) => {
           if (done === 1) progress.setTotal(total);
           progress.tick(1, `${s.song}: transcription ${s.transcription.f1.toFixed(3)}, chord chart ${s.chordChart.f1.toFixed(3)}`);

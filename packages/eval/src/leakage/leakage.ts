@@ -34,6 +34,8 @@ export interface LeakageResult {
   /** The dataset's audio source: `synth`, `band` (with its `leak` and soundfonts) or `recordings`. */
   audio: { type: string; leak?: number; soundfonts?: string[] };
   split: Split;
+  /** Segments scored per song, from the middle of the song (null: all). */
+  segmentsPerSong: number | null;
   /** Transcriber settings. */
   transcriber: { system: 'basic-pitch'; onsetThreshold: number; frameThreshold: number; minNoteFrames: number };
   songs: LeakageSong[];
@@ -49,6 +51,11 @@ export interface LeakageOptions {
   songs?: readonly string[];
   /** Default 6. */
   limitSongs?: number;
+  /**
+   * Score only this many consecutive segments from the middle of each song (default: all). basic-pitch
+   * transcribes only the span they cover, so this bounds the cost (about 0.25 s per audio second on wasm).
+   */
+  segmentsPerSong?: number;
   /** Replaces basic-pitch (tests). Gets a song's reference rows in beat order, returns predicted rows with the same keys. */
   transcribe?: (rows: readonly SegmentRow[]) => Promise<SegmentRow[]>;
   onSong?: (song: LeakageSong, done: number, total: number) => void;
@@ -96,7 +103,9 @@ export async function measureLeakage(opts: LeakageOptions): Promise<LeakageResul
   const thresholds = DEFAULT_BASIC_PITCH_THRESHOLDS;
   const songs: LeakageSong[] = [];
   for (const id of ids) {
-    const ref = (bySong.get(id) as SegmentRow[]).sort((a, b) => a.startBeat - b.startBeat);
+    const all = (bySong.get(id) as SegmentRow[]).sort((a, b) => a.startBeat - b.startBeat);
+    const n = opts.segmentsPerSong;
+    const ref = n !== undefined && all.length > n ? all.slice((all.length - n) >> 1, ((all.length - n) >> 1) + n) : all;
     const transcribed = opts.transcribe ? await opts.transcribe(ref) : await predictSong(ref, { type: 'basic-pitch', ...thresholds });
     const chart = await predictSong(ref, { type: 'gt-chords-pattern', pattern: 'block' });
     const song: LeakageSong = { song: id, segments: ref.length, transcription: pooled(transcribed, ref), chordChart: pooled(chart, ref) };
@@ -110,6 +119,7 @@ export async function measureLeakage(opts: LeakageOptions): Promise<LeakageResul
     manifest: { path: opts.manifestPath, sha256: await sha256File(opts.manifestPath) },
     audio: audioOf(manifest),
     split: opts.split,
+    segmentsPerSong: opts.segmentsPerSong ?? null,
     transcriber: { system: 'basic-pitch', ...thresholds },
     songs,
     transcriptionF1: mean(songs.map((s) => s.transcription.f1)),

@@ -48,5 +48,15 @@ describe('leakage figure', () => {
     const first = await measureLeakage({ manifestPath: manifest, split: 'test', limitSongs: 1, transcribe: silence });
     expect(first.songs.map((s) => s.song)).toEqual([ids[0]]);
     await expect(measureLeakage({ manifestPath: manifest, split: 'test', songs: ['999'], transcribe: silence })).rejects.toThrow(/999 have no segment in split test/);
+    // A window of segments from the middle of each song.
+    const seen: number[][] = [];
+    const window = await measureLeakage({ manifestPath: manifest, split: 'test', segmentsPerSong: 4, transcribe: async (rows) => (seen.push(rows.map((r) => r.startBeat)), silence(rows)) });
+    expect(window.segmentsPerSong).toBe(4);
+    expect(window.songs.map((s) => s.segments)).toEqual([4, 4]);
+    for (const [i, beats] of seen.entries()) {
+      expect(beats.length).toBe(4);
+      expect(beats[0]).toBeGreaterThan(0);
+      expect(all.songs[i]!.segments).toBeGreaterThan(8);
+    }
   }, 60_000);
 });

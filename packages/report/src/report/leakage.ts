@@ -26,7 +26,12 @@ function audioLabel(r: LeakageResult): string {
 const HEADER = ['audio', 'songs', 'basic-pitch onset F1 (leakage)', 'chord chart onset F1'];
 
 function rows(results: readonly LeakageResult[]): string[][] {
-  return results.map((r) => [audioLabel(r), `${r.split}: ${r.songs.map((s) => s.song).join(', ')}`, r.transcriptionF1.toFixed(3), r.chordChartF1.toFixed(3)]);
+  return results.map((r) => [
+    audioLabel(r),
+    `${r.split}: ${r.songs.map((s) => s.song).join(', ')}${r.segmentsPerSong ? ` (${r.segmentsPerSong} middle segments each)` : ''}`,
+    r.transcriptionF1.toFixed(3),
+    r.chordChartF1.toFixed(3),
+  ]);
 }
 
 /** The dataset section's leakage table as Markdown (one row per leakage file, in the order given). */

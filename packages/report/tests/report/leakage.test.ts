@@ -14,7 +14,7 @@ function result(audio: LeakageResult['audio'], transcription: number[], chart: n
   return {
     schemaVersion: 1, kind: 'a2s-leakage', manifest: { path: 'm.json', sha256: '0'.repeat(64) }, audio, split: 'valid',
     transcriber: { system: 'basic-pitch', onsetThreshold: 0.5, frameThreshold: 0.3, minNoteFrames: 11 },
-    songs, transcriptionF1: mean(transcription), chordChartF1: mean(chart),
+    segmentsPerSong: null, songs, transcriptionF1: mean(transcription), chordChartF1: mean(chart),
   };
 }
 
