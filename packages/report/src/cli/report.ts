@@ -14,6 +14,7 @@ interface ReportCliOptions {
   manifest?: string;
   predictions: string[];
   leakage: string[];
+  evalAudio?: string;
   out: string;
   config?: string;
   lowerIsBetter?: string[];
@@ -31,6 +32,7 @@ export function reportCommand(): Command {
     .option('--manifest <file>', 'dataset manifest.json, or a dataset-stats.json written by an earlier report')
     .option('--predictions <dir...>', 'prediction folders (predictions.json + shards/), one per system', [] as string[])
     .option('--leakage <file...>', 'leakage.json files of a2s leakage (one per dataset), shown in the dataset section and leakage.md', [] as string[])
+    .option('--eval-audio <dir>', 'a2s eval-audio output folder: metrics against the recording, every system on every song (eval-audio.md)')
     .requiredOption('--out <dir>', 'report folder to write')
     .option('--config <file>', 'report options JSON (see ReportOptionsSchema)')
     .option('--lower-is-better <metrics>', 'comma-separated metrics where lower is better', list)
@@ -61,6 +63,7 @@ export function reportCommand(): Command {
         manifest: o.manifest,
         predictionDirs: o.predictions,
         leakage: o.leakage,
+        evalAudioDir: o.evalAudio,
         outDir: o.out,
         options: parsed.data as ReportOptionsInput,
       });

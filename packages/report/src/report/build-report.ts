@@ -18,6 +18,7 @@ import { readTrainingRun } from '../inputs/training-log.ts';
 import { toCsv } from '../render/csv.ts';
 import { renderSvg, svgToPng } from '../render/render.ts';
 import { leakageHtml, leakageMarkdown, readLeakageFile } from './leakage.ts';
+import { audioEvalSection } from './eval-audio.ts';
 import { buildResultsTable, htmlEscape, resultsToHtml, resultsToLatex, resultsToMarkdown, type ResultsTable } from '../tables/results-table.ts';
 import { canSynthesize, renderClipsToWav } from './audio.ts';
 import { loadVegaRuntime, renderHtmlPage, type AudioClip } from './html.ts';
@@ -34,6 +35,8 @@ export interface BuildReportInput {
   readonly predictionDirs?: readonly string[];
   /** Leakage results (`leakage.json` of `a2s leakage`), shown in the dataset section and written to leakage.md. */
   readonly leakage?: readonly string[];
+  /** An `a2s eval-audio` output folder: metrics against the recording, for every system on every song. */
+  readonly evalAudioDir?: string;
   /** Report folder; created if missing. */
   readonly outDir: string;
   readonly options?: ReportOptionsInput;
@@ -128,6 +131,12 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
   const leakage = await Promise.all([...(input.leakage ?? [])].map((f) => readLeakageFile(f)));
   if (leakage.length > 0) await write('leakage.md', leakageMarkdown(leakage));
 
+  const audioEval = input.evalAudioDir === undefined ? null : await audioEvalSection(input.evalAudioDir, opts.decimals);
+  if (audioEval !== null) {
+    await write('eval-audio.md', audioEval.markdown);
+    await write('eval-audio.csv', audioEval.csv);
+  }
+
   let audio: AudioClip[] = [];
   if ((input.predictionDirs ?? []).length > 0) {
     const sets = [];
@@ -179,7 +188,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
   const html = renderHtmlPage(
     {
       title: opts.title,
-      resultsTableHtml: resultsToHtml(table) + metricDefinitionsHtml(table.metrics, metricInfo),
+      resultsTableHtml: resultsToHtml(table) + metricDefinitionsHtml(table.metrics, metricInfo) + (audioEval?.html ?? ''),
       resultsCaption: RESULTS_CAPTION,
       figures,
       figureStem: stemOf,
