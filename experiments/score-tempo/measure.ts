@@ -1,0 +1,110 @@
+/**
+ * Readable-tempo rule (packages/score chooseBeatFactor) measured on POP909: does the written tempo land on
+ * the tempo the song's transcriber wrote (the MIDI file's tempo), for songs above 120 BPM, and how often
+ * does the rule double a slow song?
+ *
+ *   tsx experiments/score-tempo/measure.ts annotated            # every song, beat grid = beat_audio.txt
+ *   tsx experiments/score-tempo/measure.ts tracked [limit]      # synthesized audio + trackBeats, songs > 120 BPM
+ *                                                               #   and as many ≤ 100 BPM songs (first by id)
+ * Writes results-<mode>.json beside this file and prints the summary.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import tonejsMidi from '@tonejs/midi';
+import { decodeAudioFile, quantizeNotes, readBeatAudio, readPop909Midi } from '@a2s/dataset';
+import { trackBeats } from '@a2s/features';
+import { chooseBeatFactor, gridTempoBpm, oddSixteenthShare } from '@a2s/score';
+
+const { Midi } = tonejsMidi;
+const ROOT = process.env.A2S_POP909 ?? path.resolve(import.meta.dirname, '../../../shared/data/pop909');
+const SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
+const mode = process.argv[2] ?? 'annotated';
+const limit = Number(process.argv[3] ?? 54);
+
+interface Row {
+  id: string;
+  refBpm: number;
+  gridBpm: number;
+  oddShare: number;
+  factor: number;
+  writtenBpm: number;
+  /** written / reference tempo rounded to 0.5, 1 or 2 (or the raw ratio when none). */
+  ratio: number;
+}
+
+async function midiTempo(id: string): Promise<number> {
+  const midi = new Midi(await fs.readFile(path.join(ROOT, id, `${id}.mid`)));
+  const t = midi.header.tempos;
+  // The tempo in force longest.
+  const end = midi.durationTicks;
+  const spans = t.map((x, i) => ({ bpm: x.bpm, len: (t[i + 1]?.ticks ?? end) - x.ticks }));
+  return spans.reduce((a, b) => (b.len > a.len ? b : a)).bpm;
+}
+
+function classify(written: number, ref: number): number {
+  const r = written / ref;
+  for (const k of [0.5, 1, 2]) if (Math.abs(r / k - 1) <= 0.08) return k;
+  return Math.round(r * 100) / 100;
+}
+
+async function rowFor(id: string, grid: Float64Array, refBpm: number): Promise<Row> {
+  const raw = await readPop909Midi(path.join(ROOT, id, `${id}.mid`), id);
+  const notes = quantizeNotes(raw.filter((n) => n.track === 'PIANO'), grid);
+  const gridBpm = gridTempoBpm(grid);
+  const factor = chooseBeatFactor(gridBpm, notes);
+  return { id, refBpm, gridBpm, oddShare: oddSixteenthShare(notes), factor, writtenBpm: gridBpm * factor, ratio: classify(gridBpm * factor, refBpm) };
+}
+
+function summary(rows: Row[], label: string): Record<string, unknown> {
+  const count = (rs: Row[], k: number): number => rs.filter((r) => r.ratio === k).length;
+  const fast = rows.filter((r) => r.refBpm > 120);
+  const slow = rows.filter((r) => r.refBpm <= 100);
+  const gridFast = rows.filter((r) => r.refBpm > 120).map((r) => classify(r.gridBpm, r.refBpm));
+  return {
+    label,
+    songs: rows.length,
+    above120: {
+      songs: fast.length,
+      gridAtHalf: gridFast.filter((k) => k === 0.5).length,
+      gridAtRef: gridFast.filter((k) => k === 1).length,
+      writtenAtRef: count(fast, 1),
+      writtenAtHalf: count(fast, 0.5),
+      writtenAtDouble: count(fast, 2),
+      doubled: fast.filter((r) => r.factor === 2).length,
+    },
+    atMost100: { songs: slow.length, doubled: slow.filter((r) => r.factor === 2).length, writtenAtRef: count(slow, 1), writtenAtDouble: count(slow, 2) },
+  };
+}
+
+const ids = (await fs.readdir(ROOT)).filter((d) => /^\d{3}$/.test(d)).sort();
+const rows: Row[] = [];
+if (mode === 'annotated') {
+  for (const id of ids) {
+    const beats = await readBeatAudio(path.join(ROOT, id, 'beat_audio.txt'), id);
+    rows.push(await rowFor(id, beats.timesSec, await midiTempo(id)));
+  }
+} else {
+  const refs = new Map<string, number>();
+  for (const id of ids) refs.set(id, await midiTempo(id));
+  const fast = ids.filter((id) => (refs.get(id) as number) > 120).slice(0, limit);
+  const slow = ids.filter((id) => (refs.get(id) as number) <= 100).slice(0, fast.length);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-score-tempo-'));
+  const todo = [...fast, ...slow];
+  for (const [k, id] of todo.entries()) {
+    const wav = path.join(dir, `${id}.wav`);
+    await promisify(execFile)('fluidsynth', ['-ni', '-F', wav, '-r', '16000', '-g', '0.8', SOUNDFONT, path.join(ROOT, id, `${id}.mid`)]);
+    const audio = await decodeAudioFile(wav);
+    await fs.rm(wav);
+    const track = trackBeats(audio.samples, audio.sampleRate);
+    const row = await rowFor(id, track.beatTimesSec, refs.get(id) as number);
+    rows.push(row);
+    process.stderr.write(`[${k + 1}/${todo.length}] ${id}: ref ${row.refBpm.toFixed(0)} grid ${row.gridBpm.toFixed(0)} odd ${row.oddShare.toFixed(2)} -> x${row.factor} (${row.ratio})\n`);
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+}
+const result = { mode, rule: 'chooseBeatFactor (packages/score/src/notation/metre.ts)', summary: summary(rows, mode), rows };
+await fs.writeFile(path.join(import.meta.dirname, `results-${mode}.json`), `${JSON.stringify(result, null, 1)}\n`);
+console.log(JSON.stringify(result.summary, null, 2));
