@@ -7,6 +7,7 @@ import { selectBackend } from '../../src/tf/backend.ts';
 import { resolveTrainConfig, type ResolvedTrainConfig } from '../../src/config/train-config.ts';
 import { train, NonFiniteLossError } from '../../src/train/trainer.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { loadTrainedModel } from '../../src/infer/predict.ts';
 import { syntheticSource } from '../../src/testing/synthetic.ts';
 
 const FRAMES = 32;
@@ -82,4 +83,69 @@ describe('train', () => {
     for (const [, v] of ck.values) expect(v.data.every(Number.isFinite)).toBe(true);
     expect(tf.memory().numTensors).toBeLessThan(5000);
   }, 120_000);
+});
+
+describe('train: restarts and damaged run folders (#18)', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  const logSteps = async (dir: string): Promise<number[]> =>
+    (await fs.readFile(path.join(dir, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).globalStep as number);
+
+  it('--max-steps counts total steps of the run: resuming with 4 after 2 steps ends at 4; a run already there does nothing', async () => {
+    const cfg = tinyConfig([8]);
+    const dir = await tmp();
+    (await train({ config: cfg, runDir: dir, source: source(), backend: 'wasm', maxSteps: 2 })).model.params.dispose();
+    const r = await train({ config: cfg, runDir: dir, source: source(), backend: 'wasm', resume: true, maxSteps: 4 });
+    expect(r.position.globalStep).toBe(4);
+    expect(r.steps).toBe(2);
+    r.model.params.dispose();
+    const messages: string[] = [];
+    const again = await train({ config: cfg, runDir: dir, source: source(), backend: 'wasm', resume: true, maxSteps: 3, onMessage: (m) => messages.push(m) });
+    expect(again.steps).toBe(0);
+    expect(messages.join('\n')).toMatch(/already at --max-steps 3/);
+    again.model.params.dispose();
+    expect(await logSteps(dir)).toEqual([1, 2, 3, 4]);
+  }, 120_000);
+
+  it('a fresh start never appends to the log of a run killed before its first checkpoint', async () => {
+    const cfg = tinyConfig([2]);
+    const dir = await tmp();
+    // what a run killed after 2 logged steps, before any checkpoint, leaves (and a line cut by the kill)
+    const dead = JSON.stringify({ stage: 'warmup', step: 1, globalStep: 1, loss: 9 });
+    await fs.writeFile(path.join(dir, 'log.jsonl'), `${dead}\n${dead.replace('1,', '2,')}\n{"stage":"warm`);
+    const messages: string[] = [];
+    (await train({ config: cfg, runDir: dir, source: source(), backend: 'wasm', onMessage: (m) => messages.push(m) })).model.params.dispose();
+    expect(await logSteps(dir)).toEqual([1, 2]);
+    expect(messages.join('\n')).toMatch(/log\.jsonl: dropped 2 line\(s\) of an unfinished earlier attempt at stage warmup/);
+  }, 120_000);
+
+  it('resume, and loading a run for prediction, fall back to the newest intact checkpoint when the latest is cut', async () => {
+    const cfg = tinyConfig([5]);
+    const a = await tmp();
+    (await train({ config: cfg, runDir: a, source: source(), backend: 'wasm' })).model.params.dispose();
+    const b = await tmp();
+    (await train({ config: cfg, runDir: b, source: source(), backend: 'wasm', maxSteps: 4 })).model.params.dispose();
+    // checkpoints at steps 3 and 4; the newest one's tensors are cut in half (a kill while copying, a full disk)
+    const bin = path.join(b, 'checkpoints', 'warmup-0000004', 'tensors.bin');
+    const bytes = await fs.readFile(bin);
+    await fs.writeFile(bin, bytes.subarray(0, bytes.length >> 1));
+    const trained = await loadTrainedModel(b, { backend: 'wasm' });
+    expect(trained.position.globalStep).toBe(3);
+    expect(trained.warnings.join('\n')).toMatch(/skipped damaged checkpoint .*warmup-0000004: .*truncated/);
+    trained.model.params.dispose();
+    const messages: string[] = [];
+    (await train({ config: cfg, runDir: b, source: source(), backend: 'wasm', resume: true, onMessage: (m) => messages.push(m) })).model.params.dispose();
+    expect(messages.join('\n')).toMatch(/falling back to warmup-0000003, the newest intact checkpoint/);
+    const wa = await weightsOf(a);
+    const wb = await weightsOf(b);
+    for (let i = 0; i < wa.length; i++) expect(Array.from(wb[i])).toEqual(Array.from(wa[i]));
+    expect(await logSteps(b)).toEqual([1, 2, 3, 4, 5]);
+  }, 120_000);
+
+  it('says that the batch is larger than the data when no full batch comes', async () => {
+    const cfg = tinyConfig([2]);
+    const empty = syntheticSource({ size: 4, batches: 0, audioFrames: FRAMES, audioBins: BINS, seed: 1 });
+    await expect(train({ config: cfg, runDir: await tmp(), source: empty, backend: 'wasm' })).rejects.toThrow(/no full batch of 4 segments .*smaller than the batch size/);
+  }, 60_000);
 });
