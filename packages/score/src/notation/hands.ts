@@ -92,9 +92,29 @@ export function splitHands(notes: readonly TimedNote[], limits: LevelLimits): Ha
 }
 
 /**
+ * Lowest pitch of the hand position (`span` semitones wide) that covers the most of `pitches`; among equal
+ * ones the highest for the right hand (staff 1, where the melody is) and the lowest for the left (the bass).
+ */
+function bestWindow(pitches: readonly number[], span: number, staff: 1 | 2): number {
+  let best = pitches[0];
+  let bestCount = -1;
+  for (const lo of pitches) {
+    const count = pitches.filter((p) => p >= lo && p <= lo + span).length;
+    const better = count > bestCount || (count === bestCount && (staff === 1 ? lo > best : lo < best));
+    if (better) {
+      best = lo;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/**
  * Makes each hand playable at every onset: the notes struck and the notes still held fit the level's
- * note count and span. New notes come first, the outer voice first (top of the right hand, bottom of the
- * left); held notes that no longer fit are released at the onset, struck notes that do not fit are left out.
+ * note count and span. New notes come first: the hand takes the position that covers most of them (the
+ * higher one for the right hand, the lower for the left, when equal), then the outer voice first (top of the
+ * right hand, bottom of the left); held notes that no longer fit are released at the onset, struck notes
+ * that do not fit are left out.
  */
 export function fitHands(notes: readonly HandNote[], limits: LevelLimits, changes: FitChanges): HandNote[] {
   const kept: HandNote[] = [];
@@ -111,8 +131,10 @@ export function fitHands(notes: readonly HandNote[], limits: LevelLimits, change
       const fits = (p: number): boolean =>
         chosen.length < limits.maxNotesPerHand &&
         Math.max(p, ...chosen) - Math.min(p, ...chosen) <= limits.maxSpanSemitones;
-      for (const n of mine.slice(i, j).sort(outer)) {
-        if (fits(n.pitch)) {
+      const group = mine.slice(i, j).sort(outer);
+      const lo = bestWindow(group.map((n) => n.pitch), limits.maxSpanSemitones, staff);
+      for (const n of group) {
+        if (n.pitch >= lo && n.pitch <= lo + limits.maxSpanSemitones && fits(n.pitch)) {
           chosen.push(n.pitch);
           hand.push({ note: n, end: n.onsetDiv + n.durDiv });
         } else changes.dropped++;
