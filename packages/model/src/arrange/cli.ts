@@ -40,6 +40,7 @@ interface ArrangeCliOptions {
   svg?: string;
   level: LevelName;
   key?: string;
+  skipMusicCheck?: boolean;
   quiet?: boolean;
 }
 
@@ -101,7 +102,8 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     .option('--texture <file>', "a reference piano score (MIDI): the arrangement takes its texture (rhythm, density, voicing) and keeps the audio's harmony; needs a model trained with a score input (autoregressive or pre-training stage)")
     .option('--force', 'decode in the asked mode even when the model was trained for another')
     .option('--seed <n>', 'seed of the model sampling (another seed: another variation)', parseNumber('int', 0, 2 ** 31 - 1), 0)
-    .option('--temperature <t>', 'sampling temperature (0 = greedy; higher: freer variations)', parseNumber('float', 0, 10), 1)
+    .option('--temperature <t>', 'sampling temperature (0 = greedy; higher: freer variations; default 1, as a2s predict)', parseNumber('float', 0, 10), 1)
+    .option('--skip-music-check', 'arrange audio that the music check refuses (no tonal content: noise, percussion only; see the model README)')
     .option('--velocity <v>', 'fixed MIDI velocity for every note (default: the model’s)', parseNumber('int', 1, 127))
     .option('--no-pedal', 'do not write sustain pedal (CC64) per bar')
     .option('--emit-json [file]', 'also write beats, chords and notes as JSON (to stdout when no file is given)')
@@ -147,7 +149,9 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
           model,
           beatsPath: opts.beats,
           chordsPath: opts.chords,
+          skipMusicCheck: opts.skipMusicCheck === true,
           hooks: {
+            onWarning: (message) => process.stderr.write(`arrange: warning: ${message}\n`),
             onStage: (stage, detail) => log(`${stage}: ${detail}`),
             onSegments: (done, total) => {
               progress.setTotal(total);

@@ -18,6 +18,8 @@ export interface ArrangeAudioOptions {
   /** Replaces the default first-bar stitch. */
   readonly stitch?: (starts: readonly number[], windows: readonly (readonly Note[])[]) => Note[];
   readonly hooks?: ArrangeHooks;
+  /** Arrange audio that fails the music check (no tonal content) anyway. */
+  readonly skipMusicCheck?: boolean;
 }
 
 /** Result of {@link arrangeAudio}. */
@@ -40,6 +42,7 @@ export async function arrangeAudio(opts: ArrangeAudioOptions): Promise<Arrangeme
     beatsPath: opts.beatsPath,
     chordsPath: opts.chordsPath,
     hooks,
+    skipMusicCheck: opts.skipMusicCheck,
   });
   const beats = analysis.beatTimesSec.length;
   hooks?.onStage?.('features', `${beats} beats × ${model.features.framesPerBeat} frames`);

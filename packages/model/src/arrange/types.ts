@@ -71,6 +71,8 @@ export interface ArrangeHooks {
   onStage?(stage: ArrangeStage, detail: string): void;
   /** Windows arranged so far out of `total`. */
   onSegments?(done: number, total: number): void;
+  /** Something about the input the user should know (e.g. weakly tonal, noisy audio). */
+  onWarning?(message: string): void;
 }
 
 export type { DecodedAudio };
