@@ -57,11 +57,14 @@ export async function audioEvalSection(dir: string, decimals = 3): Promise<Audio
     descriptive,
   );
   const songs = results.metrics === null ? null : perSong(results.metrics, order, decimals);
+  // The tables mark every column ↑ or ↓; descriptive statistics have no better direction.
+  const noArrow = (text: string, open: string, close: string): string =>
+    [...descriptive].reduce((t, m) => t.split(`${open}${m} ↑${close}`).join(`${open}${m}${close}`), text);
   const markdown =
-    `## Against the recording\n\n${AUDIO_EVAL_CAPTION}\n\n${resultsToMarkdown(table)}\n` +
+    `## Against the recording\n\n${AUDIO_EVAL_CAPTION}\n\n${noArrow(resultsToMarkdown(table), ' ', ' |')}\n` +
     (songs ? `\n### Every system on every song\n\n${songs.markdown}\n` : '');
   const html =
-    `<h3>Against the recording</h3>\n<p class="caption">${htmlEscape(AUDIO_EVAL_CAPTION)}</p>\n${resultsToHtml(table)}` +
+    `<h3>Against the recording</h3>\n<p class="caption">${htmlEscape(AUDIO_EVAL_CAPTION)}</p>\n${noArrow(resultsToHtml(table), '<th>', '</th>')}` +
     (songs ? `<details><summary>Every system on every song</summary>\n${songs.html}</details>\n` : '');
   const csv = toCsv(
     (results.metrics ?? []).map((r) => ({ system: r.system, variant: r.variant, seed: r.seed ?? '', song: r.song, metric: r.metric, value: r.value })),

@@ -46,6 +46,9 @@ describe('report: metrics against the recording (a2s eval-audio)', () => {
     expect(cells[header.findIndex((h) => h.startsWith('audio.chroma.render.cosine'))]).toMatch(/\*\*/);
     expect(cells[header.findIndex((h) => h.startsWith('style.density'))]).not.toMatch(/\*\*/);
     expect(s.csv.split('\n')[0]).toBe('system,variant,seed,song,metric,value');
+    expect(s.markdown).toContain(' style.density |');
+    expect(s.markdown).toContain(' audio.cover.wpd ↓ |');
+    expect(s.html).toContain('<th>style.ipe</th>');
   });
 
   it('a2s report --eval-audio adds the section to index.html and writes eval-audio.md', async () => {
