@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSharingIdentity } from './wasm-identity.ts';
 
 /** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -44,7 +45,9 @@ async function tryWasm(): Promise<boolean> {
     // Under Node, emscripten reads the .wasm binary from the package's dist folder with fs; calling
     // setWasmPaths with a file path breaks it (the path goes to fetch(), which rejects it).
     void wasm;
-    return await tf.setBackend('wasm');
+    if (!(await tf.setBackend('wasm'))) return false;
+    registerSharingIdentity();
+    return true;
   } catch {
     return false;
   }
