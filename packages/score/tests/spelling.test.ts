@@ -31,5 +31,9 @@ describe('pitch spelling', () => {
     expect(spellPitch(66, { tonic: 0, mode: 'major' })).toEqual({ step: 'F', alter: 1, octave: 4 });
     expect(spellPitch(68, { tonic: 9, mode: 'minor' })).toEqual({ step: 'G', alter: 1, octave: 4 });
     expect(spellPitch(71, { tonic: 6, mode: 'major' })).toEqual({ step: 'C', alter: -1, octave: 5 });
+    // No double flat where a natural will do: the chromatic step above Ab is A natural, not Bbb.
+    expect(spellPitch(57, { tonic: 8, mode: 'major' })).toEqual({ step: 'A', alter: 0, octave: 3 });
+    // Raised degrees keep their double sharp: the leading tone of G# minor is F##.
+    expect(spellPitch(67, { tonic: 8, mode: 'minor' })).toEqual({ step: 'F', alter: 2, octave: 4 });
   });
 });

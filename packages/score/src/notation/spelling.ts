@@ -37,17 +37,28 @@ const CHROMATIC: Readonly<Record<Key['mode'], Readonly<Record<number, 'lower' | 
   minor: { 1: 'lower', 4: 'raise', 6: 'raise', 9: 'raise', 11: 'raise' },
 };
 
-/** Spells a pitch class in a key: diatonic pitch classes as the key signature has them, chromatic ones by {@link CHROMATIC}. */
+/**
+ * Spells a pitch class in a key: diatonic pitch classes as the key signature has them, chromatic ones by
+ * {@link CHROMATIC}, except that a double flat gives way to a spelling without a double accidental.
+ */
 export function spellPitchClass(pc: number, key: Key): { step: Letter; alter: number } {
   const fifths = keyFifths(key);
   const diatonicPc = (l: Letter): number => (LETTER_PC[l] + signatureAlter(fifths, l) + 12) % 12;
   const pcn = ((pc % 12) + 12) % 12;
   for (const l of LETTERS) if (diatonicPc(l) === pcn) return { step: l, alter: signatureAlter(fifths, l) };
   const rel = (pcn - key.tonic + 12) % 12;
+  const spell = (how: 'raise' | 'lower'): { step: Letter; alter: number } => {
+    const target = (pcn + (how === 'raise' ? -1 : 1) + 12) % 12;
+    const letter = LETTERS.find((l) => diatonicPc(l) === target) as Letter;
+    return { step: letter, alter: signatureAlter(fifths, letter) + (how === 'raise' ? 1 : -1) };
+  };
   const how = CHROMATIC[key.mode][rel] ?? 'raise';
-  const target = (pcn + (how === 'raise' ? -1 : 1) + 12) % 12;
-  const letter = LETTERS.find((l) => diatonicPc(l) === target) as Letter;
-  return { step: letter, alter: signatureAlter(fifths, letter) + (how === 'raise' ? 1 : -1) };
+  const preferred = spell(how);
+  // No double flat for a lowered degree when raising the degree below needs no double accidental (b2 of Ab
+  // major is A, not Bbb); raised degrees keep their double sharps (the leading tone of G# minor is F##).
+  if (preferred.alter > -2) return preferred;
+  const other = spell('raise');
+  return Math.abs(other.alter) < 2 ? other : preferred;
 }
 
 /** Spells a MIDI pitch in a key (see {@link spellPitchClass}); the octave follows the letter (B#3 = MIDI 60). */
