@@ -50,6 +50,16 @@ describe('engraving', () => {
     expect(portableSvg('<tspan font-family="Leipzig" font-size="720px">\uEA64</tspan>')).toBe('<tspan font-family="DejaVu Sans" font-size="432px">\u266D</tspan>');
   });
 
+  it('is deterministic, and an excerpt is one page cut to the music', async () => {
+    const xml = writeMusicXml(buildScore(await fixtureSource('098'), { level: 'easy' }));
+    const [x, y] = [await engraveMusicXml(xml), await engraveMusicXml(xml)];
+    expect(x.pages).toEqual(y.pages);
+    const excerpt = await engraveMusicXml(xml, { excerpt: true, pageHeight: 60000 });
+    expect(excerpt.pages).toHaveLength(1);
+    expect(excerpt.heightPx).toBeLessThan(excerpt.widthPx * 2);
+    expect(excerpt.pages[0]).not.toContain('POP909 098');
+  });
+
   it('rasterises the first page to PNG', () => {
     const png = svgToPng(engraving.pages[0], 400);
     expect(Buffer.from(png.subarray(1, 4)).toString()).toBe('PNG');

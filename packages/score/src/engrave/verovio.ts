@@ -10,6 +10,8 @@ export interface EngraveOptions {
   readonly pageHeight?: number;
   /** Zoom in percent. Default 40. */
   readonly scale?: number;
+  /** No title, and the page cut to the music's height (for excerpts shown in a report). Default false. */
+  readonly excerpt?: boolean;
 }
 
 /** The engraved pages. */
@@ -55,7 +57,8 @@ function verovioModule(): Promise<unknown> {
 
 /**
  * Engraves MusicXML with Verovio (LGPL-3.0, used as a library; its WebAssembly engine ships in the npm
- * package): one SVG per A4 page. Throws Error when Verovio cannot read the input.
+ * package): one SVG per A4 page. Deterministic (fixed id seed): the same input gives the same SVG bytes.
+ * Throws Error when Verovio cannot read the input.
  */
 export async function engraveMusicXml(musicxml: string, opts: EngraveOptions = {}): Promise<Engraving> {
   const tk = new VerovioToolkit(await verovioModule());
@@ -64,15 +67,16 @@ export async function engraveMusicXml(musicxml: string, opts: EngraveOptions = {
       pageWidth: opts.pageWidth ?? 2100,
       pageHeight: opts.pageHeight ?? 2970,
       scale: opts.scale ?? 40,
-      adjustPageHeight: false,
+      adjustPageHeight: opts.excerpt === true,
       breaks: 'auto',
       footer: 'none',
-      header: 'auto',
+      header: opts.excerpt ? 'none' : 'auto',
       svgViewBox: false,
       pageMarginTop: 100,
       pageMarginBottom: 100,
       pageMarginLeft: 100,
       pageMarginRight: 100,
+      xmlIdSeed: 1,
     });
     if (!tk.loadData(musicxml)) throw new Error('Verovio could not read the MusicXML');
     const count = tk.getPageCount();
