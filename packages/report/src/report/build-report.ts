@@ -23,6 +23,7 @@ import { buildResultsTable, htmlEscape, resultsToHtml, resultsToLatex, resultsTo
 import { canSynthesize, renderClipsToWav } from './audio.ts';
 import { loadVegaRuntime, renderHtmlPage, type AudioClip } from './html.ts';
 import { selectComparison } from './comparison.ts';
+import { engraveComparison, scoresHtml } from './scores.ts';
 
 export interface BuildReportInput {
   /** Eval output folder (summary.json, optional metrics.arrow). */
@@ -138,6 +139,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
   }
 
   let audio: AudioClip[] = [];
+  let scoresSection = '';
   if ((input.predictionDirs ?? []).length > 0) {
     const sets = [];
     for (const d of input.predictionDirs!) sets.push(await readPredictionFolder(d, { readShard: input.io?.readShard }));
@@ -149,6 +151,12 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       readSegments: input.io?.readSegments,
     });
     figures.push(pianoRollFigure(comparison.rolls, { systemOrder: comparison.systems }));
+    const excerpts = await engraveComparison(comparison.segments, comparison.rolls, {
+      label: segmentLabel,
+      fileName: (seg, system) => `scores/${fileSafe(`${seg}-${system}`)}.svg`,
+    });
+    for (const e of excerpts) await write(e.file, e.svg);
+    scoresSection = scoresHtml(excerpts, comparison.systems);
     if (opts.audioSegments > 0) {
       const synth = { fluidsynth: opts.fluidsynth, soundFont: opts.soundFont };
       if (await canSynthesize(synth)) {
@@ -195,6 +203,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       audio,
       notes: warnings,
       datasetHtml: leakageHtml(leakage),
+      scoresHtml: scoresSection,
     },
     await loadVegaRuntime(),
   );

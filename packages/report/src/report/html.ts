@@ -25,6 +25,8 @@ export interface HtmlPageInput {
   readonly notes: readonly string[];
   /** The dataset section (leakage table), inserted after the results; empty or absent: no section. */
   readonly datasetHtml?: string;
+  /** Engraved score excerpts of the compared segments (`scoresHtml`), shown after the figures. */
+  readonly scoresHtml?: string;
 }
 
 /** Reads the Vega runtime shipped in node_modules (vega/build/vega.min.js) to inline it into the page. */
@@ -48,6 +50,7 @@ figure { margin: 1.5rem 0; } figcaption { font-size: 0.9rem; color: #444; max-wi
 .vega { min-height: 40px; overflow-x: auto; }
 .files { font-size: 0.8rem; } .files a { margin-right: 0.8rem; }
 audio { width: 220px; }
+img.score { width: 640px; max-width: 100%; background: #fff; }
 dl.metrics { font-size: 0.85rem; display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; }
 dl.metrics dd { margin: 0; color: #444; }
 `;
@@ -116,6 +119,7 @@ export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): strin
     '<section id="figures"><h2>Figures</h2>',
     ...figureHtml,
     '</section>',
+    ...(input.scoresHtml ? [input.scoresHtml] : []),
     ...audioHtml,
     `<script>${vegaRuntime.replace(/<\/script/gi, '<\\/script')}</script>`,
     ...specs,

@@ -55,6 +55,13 @@ describe('buildReport', () => {
     for (const f of ['index.html', 'results.md', 'results.tex', 'results.csv', 'dataset-stats.json']) expect(files).toContain(f);
     // 2 segments × (ground truth + 3 systems)
     expect(files.filter((f) => f.startsWith('audio/') && f.endsWith('.wav'))).toHaveLength(8);
+    // Engraved scores of the compared segments, one per segment and system with notes.
+    const scores = files.filter((f) => f.startsWith('scores/') && f.endsWith('.svg'));
+    expect(scores.length).toBeGreaterThanOrEqual(4);
+    const html = await readFile(join(a.outDir, 'index.html'), 'utf8');
+    expect(html).toContain('<section id="scores">');
+    expect((html.match(/<img class="score"/g) ?? []).length).toBe(scores.length);
+    for (const f of scores) expect(await readFile(join(a.outDir, f), 'utf8')).toMatch(/class="system"/);
     expect(a.warnings).toEqual([]);
   });
 
