@@ -1,6 +1,6 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Chord, Note } from '../score/types.ts';
+import { SEGMENT_BEATS, type Chord, type Note } from '../score/types.ts';
 import { InputError } from '../util/errors.ts';
 import { readBeatAudio, readBeatMidi, readChordFile, readKeyFile, type AudioBeats, type BeatGrid, type ChordSpan, type KeySpan } from './annotations.ts';
 import { chordsPerBeat } from './chords-per-beat.ts';
@@ -74,8 +74,11 @@ export async function loadPop909Song(songDir: string): Promise<Pop909Song> {
     hasKeyAudio ? readKeyFile(keyAudioPath, id) : Promise.resolve(undefined),
   ]);
   if (keys !== undefined && keys.length === 0) throw new InputError({ file: keyAudioPath, songId: id, message: 'file is empty (delete it, or give one "start_sec end_sec key" line per key)' });
-  checkNotesCoverBeats(raw, beatGrid, files, id);
-  checkChordCoverage(spans, beatGrid, files.chordMidi, id);
+  // Coverage is judged on songs long enough for one segment; shorter ones are refused by their beat count.
+  if (beatGrid.timesSec.length > SEGMENT_BEATS) {
+    checkNotesCoverBeats(raw, beatGrid, files, id);
+    checkChordCoverage(spans, beatGrid, files.chordMidi, id);
+  }
   const song: Pop909Song = {
     id,
     dir,
