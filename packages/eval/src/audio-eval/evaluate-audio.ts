@@ -5,7 +5,15 @@ import { writeMetricsTable } from '../scoring/metrics-table.ts';
 import type { MetricRow, SummaryRow, SystemId } from '../scoring/summarize.ts';
 import { notesToMidiBytes } from './notes.ts';
 import type { AudioEvalPair } from './pairs.ts';
-import { ANALYSIS_SAMPLE_RATE, AUDIO_METRICS, scoreArrangement, type ArrangementScore, type MonoAudio } from './score-arrangement.ts';
+import {
+  ANALYSIS_SAMPLE_RATE,
+  AUDIO_METRICS,
+  analyzeRecording,
+  scoreAgainstRecording,
+  type ArrangementScore,
+  type MonoAudio,
+  type RecordingAnalysis,
+} from './score-arrangement.ts';
 
 /** FluidSynth settings for rendering arrangements (the dataset's synth defaults). */
 export interface RenderSettings {
@@ -115,6 +123,8 @@ export async function evaluateAudioPairs(opts: EvaluateAudioOptions): Promise<Au
   const systems: AudioSummaryFile['inputs']['systems'] = [];
   const total = opts.systems.reduce((s, x) => s + x.pairs.length, 0);
   const recordingHash = new Map<string, string>();
+  // Every system is scored against the same recordings: analyse each (recording, beats) once.
+  const analyses = new Map<string, RecordingAnalysis>();
   let done = 0;
   let audioSec = 0;
   for (const system of opts.systems) {
@@ -122,11 +132,17 @@ export async function evaluateAudioPairs(opts: EvaluateAudioOptions): Promise<Au
     const entries: AudioSongEntry[] = [];
     for (const pair of system.pairs) {
       const t0 = performance.now();
-      const audio = await decodeAudioFile(pair.recordingPath);
+      const b = pair.beatTimesSec;
+      const key = `${resolve(pair.recordingPath)}|${b ? `${b.length}|${b[0]}|${b[b.length - 1]}` : 'tracked'}`;
+      let analysis = analyses.get(key);
+      if (!analysis) {
+        analysis = analyzeRecording(await decodeAudioFile(pair.recordingPath), b);
+        analyses.set(key, analysis);
+      }
       const notes = await pair.loadNotes();
-      const lengthSamples = Math.round(audio.durationSec * ANALYSIS_SAMPLE_RATE);
+      const lengthSamples = Math.round(analysis.durationSec * ANALYSIS_SAMPLE_RATE);
       const rendering = opts.render ? await renderArrangement(pair, notes, lengthSamples, opts.render) : null;
-      const score = scoreArrangement({ recording: audio, notes, beatTimesSec: pair.beatTimesSec, rendering });
+      const score = scoreAgainstRecording(analysis, notes, rendering);
       scores.set(pair.song, score.metrics);
       if (!recordingHash.has(pair.recordingPath)) recordingHash.set(pair.recordingPath, await sha256File(pair.recordingPath));
       entries.push({
@@ -137,8 +153,8 @@ export async function evaluateAudioPairs(opts: EvaluateAudioOptions): Promise<Au
         metrics: score.metrics,
         details: score.details,
       });
-      audioSec += audio.durationSec;
-      opts.onSong?.({ system: system.id, song: pair.song, done: ++done, total, seconds: (performance.now() - t0) / 1000, audioSec: audio.durationSec });
+      audioSec += analysis.durationSec;
+      opts.onSong?.({ system: system.id, song: pair.song, done: ++done, total, seconds: (performance.now() - t0) / 1000, audioSec: analysis.durationSec });
     }
     const s = summarizeAudioScores(system.id, scores, { seed, resamples });
     rows.push(...s.rows);

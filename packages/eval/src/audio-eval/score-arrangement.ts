@@ -8,6 +8,7 @@ import {
   onsetEnvelope,
   trackBeats,
   type BeatChroma,
+  type ChromaFrames,
 } from '@a2s/features';
 import type { MetricInfo } from '../metrics/song-scores.ts';
 import { beatChromaCosine, noteChromaPerBeat } from './chroma.ts';
@@ -128,21 +129,50 @@ const finite = (out: Record<string, number>, name: string, v: number): void => {
  * CPU time: the rendering, when wanted, is made by the caller.
  */
 export function scoreArrangement(input: ArrangementScoreInput): ArrangementScore {
+  return scoreAgainstRecording(analyzeRecording(input.recording, input.beatTimesSec), input.notes, input.rendering ?? null);
+}
+
+/** What the metrics need from a recording; computed once and shared by every arrangement of it. */
+export interface RecordingAnalysis {
+  readonly durationSec: number;
+  readonly beats: Float64Array;
+  readonly beatSource: 'given' | 'tracked';
+  readonly tempoBpm: number;
+  readonly beatChroma: BeatChroma;
+  readonly chords: readonly Chord[];
+  readonly onsetsSec: Float64Array;
+  readonly frames: ChromaFrames;
+}
+
+/** Analyses a recording (normalized first): beats (given or tracked), beat chroma and chords, onsets, frame chroma. */
+export function analyzeRecording(recording: MonoAudio, beatTimesSec?: Float64Array): RecordingAnalysis {
   const sr = ANALYSIS_SAMPLE_RATE;
-  const rec = normalizeAudio(input.recording);
-  const durationSec = rec.length / sr;
-  const beatSource = input.beatTimesSec ? 'given' : 'tracked';
-  const recTrack = input.beatTimesSec ? null : trackBeats(rec, sr);
-  const beats = input.beatTimesSec ?? recTrack!.beatTimesSec;
-  const recordingTempoBpm = recTrack ? recTrack.tempoBpm : medianTempo(beats);
-  const notes = input.notes;
+  const rec = normalizeAudio(recording);
+  const track = beatTimesSec ? null : trackBeats(rec, sr);
+  const beats = beatTimesSec ?? track!.beatTimesSec;
+  const beatChroma = chromaPerBeat(rec, sr, beats);
+  return {
+    durationSec: rec.length / sr,
+    beats,
+    beatSource: beatTimesSec ? 'given' : 'tracked',
+    tempoBpm: track ? track.tempoBpm : medianTempo(beats),
+    beatChroma,
+    chords: decodeChords(beatChroma),
+    onsetsSec: pickOnsets(onsetEnvelope(rec, sr)),
+    frames: chromaFrames(rec, sr),
+  };
+}
+
+/** Scores an arrangement (and its rendering, when given) against an analysed recording. */
+export function scoreAgainstRecording(analysis: RecordingAnalysis, notes: readonly ArrangedNote[], rendering: MonoAudio | null): ArrangementScore {
+  const sr = ANALYSIS_SAMPLE_RATE;
+  const { durationSec, beats, beatSource, beatChroma: recChroma, chords: audioChords, onsetsSec: recOnsets, frames: recFrames } = analysis;
+  const recordingTempoBpm = analysis.tempoBpm;
   const m: Record<string, number> = {};
 
-  const recChroma = chromaPerBeat(rec, sr, beats);
   const noteChroma = noteChromaPerBeat(notes, beats);
   finite(m, 'audio.chroma.notes.cosine', beatChromaCosine(recChroma, noteChroma));
 
-  const recOnsets = pickOnsets(onsetEnvelope(rec, sr));
   const arrOnsets = distinctOnsets(notes);
   m['audio.onset.hit'] = arrOnsets.length === 0 ? 0 : onsetHitRate(arrOnsets, recOnsets, ONSET_TOLERANCE_SEC);
   m['audio.onset.f1'] = beatFMeasure(arrOnsets, recOnsets, ONSET_TOLERANCE_SEC);
@@ -150,10 +180,9 @@ export function scoreArrangement(input: ArrangementScoreInput): ArrangementScore
   let arrBeatChroma: BeatChroma = noteChroma;
   let renderingTempoBpm: number | null = null;
   let renderingBeatsSec: Float64Array | null = null;
-  const recFrames = chromaFrames(rec, sr);
   let arrFrameChroma: Float32Array;
-  if (input.rendering) {
-    const ren = normalizeAudio(input.rendering);
+  if (rendering) {
+    const ren = normalizeAudio(rendering);
     const renChroma = chromaPerBeat(ren, sr, beats);
     arrBeatChroma = renChroma;
     finite(m, 'audio.chroma.render.cosine', beatChromaCosine(recChroma, renChroma));
@@ -170,7 +199,6 @@ export function scoreArrangement(input: ArrangementScoreInput): ArrangementScore
     arrFrameChroma = noteFrameChroma(notes, recFrames.frames, recFrames.hopSec);
   }
   // Chords, Qmax (and WPD above) read the arrangement's rendering when there is one, its notes otherwise.
-  const audioChords = decodeChords(recChroma);
   const arrChords = decodeChords(arrBeatChroma);
   finite(m, 'audio.chord.root.agree', chordAccuracy(arrChords, audioChords, 'root'));
   finite(m, 'audio.chord.majmin.agree', chordAccuracy(arrChords, audioChords, 'majmin'));
