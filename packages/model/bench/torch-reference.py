@@ -131,9 +131,10 @@ def time_steps(cfg_widths, args, threads):
     opt = torch.optim.Adam(params, lr=1e-4)
     audio, tokens, lengths, pitch_t, dur_t = synthetic_batch(args.batch, args.frames, args.bins, gen)
     rows = (pitch_t != PAD).nonzero().squeeze(1)
-    times = []
+    times, cpu = [], []
     for i in range(args.steps + 1):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         opt.zero_grad()
         z = enc(audio)
         hs = dec(z, tokens, lengths, 0.8)[rows]
@@ -146,12 +147,16 @@ def time_steps(cfg_widths, args, threads):
         opt.step()
         if i > 0:
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
     median = statistics.median(times) if times else float("nan")
     return {
         "threads": threads,
         "stepMsMedian": round(median * 1000),
         "stepMsAll": [round(t * 1000) for t in times],
         "segmentsPerSec": round(args.batch / median, 1),
+        # CPU time of the process (all its threads): on a shared machine wall time mostly measures the other jobs
+        "cpuMsPerStep": [round(c * 1000) for c in cpu],
+        "segmentsPerCpuSec": round(args.batch / statistics.median(cpu), 1) if cpu else None,
         "noteRows": int(rows.numel()),
         "lastLoss": round(loss.item(), 4),
     }, sum(p.numel() for p in params)

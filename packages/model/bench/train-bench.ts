@@ -27,6 +27,7 @@ import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
 import { Adam } from '../src/train/adam.ts';
 import { trainStep } from '../src/train/step.ts';
 import { DataParallel } from '../src/train/parallel/data-parallel.ts';
+import { threadCpuMs } from '../src/train/parallel/thread-cpu.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../src/net/encoders.ts';
 import { decodeChords, decodeFeatures } from '../src/net/aux-decoders.ts';
 import { decodeTreeTrain } from '../src/net/pianotree.ts';
@@ -90,11 +91,18 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
   const times: number[] = [];
   /** Per step (the warm-up one first): live tensors, their MiB and the wasm heap MiB of this thread after the step. */
   const memory: { tensors: number; tensorMiB: number; heapMiB: number; rssMiB: number }[] = [];
+  /**
+   * Per timed step: CPU ms of this thread and of each worker. On a machine shared with other jobs wall time
+   * mostly measures them; this thread's CPU time plus the busiest worker's is the step's critical path, what
+   * it would take on idle cores.
+   */
+  const cpu: { main: number; workers: number[] }[] = [];
   let firstStepMs = 0;
   let loss = NaN;
   try {
     for (let i = 0; i <= steps; i++) {
       const t0 = performance.now();
+      const c0 = threadCpuMs();
       if (sharded) {
         loss = (await dp.step({ model, adam, batch, knobs, rng, lr: 1e-4, clipNorm: 3, seed: 1, backend: backend.active })).losses.total;
       } else {
@@ -103,6 +111,8 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
         disposeInputs(inputs);
       }
       sample();
+      const c1 = threadCpuMs();
+      if (i > 0 && c0 !== null && c1 !== null) cpu.push({ main: c1 - c0, workers: sharded && workers > 1 ? dp.lastWorkerCpuMs.map((x) => x ?? NaN) : [] });
       const m = tf.memory();
       memory.push({ tensors: m.numTensors, tensorMiB: mib(m.numBytes), heapMiB: mib(wasmHeapBytes()), rssMiB: mib(process.memoryUsage().rss) });
       if (i > 0) times.push(performance.now() - t0);
@@ -113,6 +123,8 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)] ?? NaN;
+  const critical = cpu.map((c) => c.main + Math.max(0, ...c.workers)).sort((a, b) => a - b);
+  const criticalMedian = critical[Math.floor(critical.length / 2)] ?? NaN;
   const row = {
     workers,
     microBatch,
@@ -123,6 +135,9 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
     peakRssMiB: Math.round(peakRss / 2 ** 20),
     peakMainThreadTensorMiB: Math.round(peakTfBytes / 2 ** 20),
     lastLoss: Number(loss.toFixed(4)),
+    cpuMsPerStep: cpu.map((c) => ({ main: Math.round(c.main), workers: c.workers.map(Math.round) })),
+    cpuCriticalPathMsMedian: Math.round(criticalMedian),
+    segmentsPerSecOnIdleCores: Number(((B * 1000) / criticalMedian).toFixed(1)),
     memoryAfterEachStep: memory,
     steps: times.length,
     loadAverage: { before: loadBefore, after: load() },
@@ -167,6 +182,7 @@ probe.params.dispose();
 const rows = [];
 for (const w of workerCounts) rows.push(await timeSteps(w));
 const base = rows.find((r) => r.workers === 1) as { segmentsPerSec: number } | undefined;
+const baseIdle = rows.find((r) => r.workers === 1) as { segmentsPerSecOnIdleCores: number } | undefined;
 
 let torch: unknown = null;
 if (withTorch) {
@@ -193,6 +209,9 @@ console.log(
       batch: B,
       audio: [frames, bins],
       rows,
+      speedupOnIdleCoresOverOneWorker: baseIdle
+        ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSecOnIdleCores as number) / baseIdle.segmentsPerSecOnIdleCores).toFixed(2))]))
+        : null,
       speedupOverOneWorker: base ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / base.segmentsPerSec).toFixed(2))])) : null,
       moduleForwardBackwardMs: modules,
       torch,

@@ -40,6 +40,8 @@ export interface ShardedStepArgs {
 }
 
 export class DataParallel {
+  /** CPU time (ms) each worker spent on the last step (empty without workers): for benchmarks. */
+  lastWorkerCpuMs: (number | null)[] = [];
   private pool: WorkerPool | null = null;
   private poolKey = '';
 
@@ -75,6 +77,7 @@ export class DataParallel {
         if (r.reached[j]) grads[s.varName] = tf.tensor(r.grads.subarray(s.offset, s.offset + s.size), s.shape);
       });
       losses = r.losses;
+      this.lastWorkerCpuMs = r.workerCpuMs;
     }
     const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
     const gradNorm = ok ? a.adam.apply(a.model.params.vars, grads, a.lr, a.clipNorm) : NaN;

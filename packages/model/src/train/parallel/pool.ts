@@ -30,6 +30,8 @@ export interface PoolStepResult {
   reached: boolean[];
   /** Sum of the workers' loss terms. */
   losses: LossValues;
+  /** CPU time of each worker's part of the step (ms; null where the OS does not say). */
+  workerCpuMs: (number | null)[];
 }
 
 interface Pending {
@@ -127,7 +129,7 @@ export class WorkerPool {
       });
     });
     const losses = Object.fromEntries(LOSS_TERMS.map((k, j) => [k, Math.fround(sums[j])])) as LossValues;
-    return { grads: sum, reached, losses };
+    return { grads: sum, reached, losses, workerCpuMs: replies.map((r) => (r.type === 'done' ? r.cpuMs : null)) };
   }
 
   /** Stops every worker. */

@@ -27,5 +27,5 @@ export interface StepRequest {
 
 export type WorkerReply =
   | { type: 'ready'; total: number }
-  | { type: 'done'; losses: LossValues; reached: boolean[] }
+  | { type: 'done'; losses: LossValues; reached: boolean[]; cpuMs: number | null }
   | { type: 'failed'; message: string };

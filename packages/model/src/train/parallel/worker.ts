@@ -8,6 +8,7 @@ import { selectBackend, type BackendName } from '../../tf/backend.ts';
 import { buildModel } from '../../net/model.ts';
 import { accumulateShards } from './accumulate.ts';
 import { paramLayout } from './layout.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import type { StepRequest, WorkerInit, WorkerReply } from './protocol.ts';
 
 const port = parentPort!;
@@ -21,6 +22,7 @@ const weights = new Float32Array(init.weights);
 const grads = new Float32Array(init.grads);
 
 function step(req: StepRequest): WorkerReply {
+  const cpu0 = threadCpuMs();
   for (const s of layout.slots) {
     const v = model.params.vars.get(s.name)!;
     tf.tidy(() => v.assign(tf.tensor(weights.slice(s.offset, s.offset + s.size), s.shape)));
@@ -32,7 +34,8 @@ function step(req: StepRequest): WorkerReply {
     return g !== undefined;
   });
   for (const g of sums.grads.values()) g.dispose();
-  return { type: 'done', losses: sums.losses, reached };
+  const cpu1 = threadCpuMs();
+  return { type: 'done', losses: sums.losses, reached, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
 }
 
 port.on('message', (req: StepRequest) => {
