@@ -4,7 +4,7 @@ import { buildProgram } from '../src/main.ts';
 describe('a2s program', () => {
   it('registers the sub-commands of every package', () => {
     const names = buildProgram().commands.map((c) => c.name());
-    for (const expected of ['data', 'features', 'train', 'predict', 'eval', 'ablate', 'report', 'arrange']) {
+    for (const expected of ['data', 'features', 'score', 'train', 'predict', 'eval', 'ablate', 'report', 'arrange']) {
       expect(names).toContain(expected);
     }
   });
