@@ -208,18 +208,20 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     if (!resumingHere) {
       // a new stage: its parent stage's final weights (the stage graph), fresh optimizer and schedules
       const parent = stageParent(cfg.stages, si);
+      // (weights are assigned into the model's existing variables when there is one: its tfjs variables, and so
+      // the names the data-parallel workers' gradients are keyed by, stay the same)
       if (parent === null && model) {
-        // a fresh model for a stage that starts from scratch after another stage
-        model.params.dispose();
-        model = buildModel(cfg.model, cfg.seed);
+        // fresh initial weights for a stage that starts from scratch after another stage
+        const fresh = buildModel(cfg.model, cfg.seed);
+        for (const [n, v] of model.params.vars) v.assign(fresh.params.vars.get(n)!);
+        fresh.params.dispose();
         rng = createRng(cfg.seed).fork(`train/${stage.name}`);
       } else if (parent !== null && parent !== finishedInMemory) {
         const prev = await findStageEnd(o.runDir, parent);
         if (!prev) throw new InputError({ file: o.runDir, message: `stage ${stage.name} needs the finished ${parent} stage's checkpoint in this run folder` });
         const ck = await loadCheckpoint(prev);
         cfg = { ...ck.header.config, stages: cfg.stages };
-        model?.params.dispose();
-        model = buildModel(cfg.model, cfg.seed);
+        model ??= buildModel(cfg.model, cfg.seed);
         restoreInto(ck, model, null);
         rng.setState(ck.header.rngState);
         say(`stage ${stage.name} starts from ${path.basename(prev)}`);

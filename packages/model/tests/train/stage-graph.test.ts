@@ -73,6 +73,9 @@ describe('stage graph', () => {
     expect(checkpointTrainedMode((await loadCheckpoint(path.join(all, 'checkpoints', 'dropscore-0000003'))).header)).toBe('independent');
     expect(checkpointTrainedMode((await loadCheckpoint(path.join(all, 'checkpoints', 'autoregressive-0000003'))).header)).toBe('autoregressive');
     expect(checkpointTrainedMode((await loadCheckpoint(path.join(all, 'checkpoints', 'pretrain-0000002'))).header)).toBe('score');
+    // both branches really train (their weights moved away from the pre-trained ones they started from)
+    expect(await stageWeights(all, 'autoregressive')).not.toEqual(await stageWeights(all, 'pretrain'));
+    expect(await stageWeights(all, 'dropscore')).not.toEqual(await stageWeights(all, 'pretrain'));
 
     // A run that never trains drop-score ends its autoregressive branch with the very same weights:
     // the branch starts from pre-training, not from drop-score.
@@ -89,6 +92,15 @@ describe('stage graph', () => {
     expect(await stageWeights(chained, 'dropscore')).toEqual(await stageWeights(all, 'dropscore'));
     expect(await stageWeights(chained, 'autoregressive')).not.toEqual(await stageWeights(all, 'autoregressive'));
   }, 180_000);
+
+  it('with two data-parallel workers a branch still trains from its parent (the model keeps its variables)', async () => {
+    const dir = await tmp();
+    const r = await train({ config: graphConfig(), runDir: dir, source: source(), backend: 'wasm', parallel: { workers: 2, microBatch: null } });
+    r.model.params.dispose();
+    const log = (await fs.readFile(path.join(dir, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { stage: string; gradNorm: number });
+    expect(log.filter((e) => e.stage === 'autoregressive').every((e) => e.gradNorm > 0)).toBe(true);
+    expect(await stageWeights(dir, 'autoregressive')).not.toEqual(await stageWeights(dir, 'pretrain'));
+  }, 240_000);
 
   it('resumes across branches: stopped inside drop-score, resumed, both branches end as an uninterrupted run', async () => {
     const cfg = graphConfig();
