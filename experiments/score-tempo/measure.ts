@@ -4,8 +4,9 @@
  * does the rule double a slow song?
  *
  *   tsx experiments/score-tempo/measure.ts annotated            # every song, beat grid = beat_audio.txt
- *   tsx experiments/score-tempo/measure.ts tracked [limit]      # synthesized audio + trackBeats, songs > 120 BPM
- *                                                               #   and as many ≤ 100 BPM songs (first by id)
+ *   tsx experiments/score-tempo/measure.ts tracked [limit]      # synthesized audio + trackBeats, the first `limit`
+ *                                                               #   songs > 120 BPM and as many ≤ 100 BPM songs (by id)
+ *   tsx experiments/score-tempo/measure.ts summarize tracked    # recompute the summary of results-tracked.json
  * Writes results-<mode>.json beside this file and prints the summary.
  */
 import { execFile } from 'node:child_process';
@@ -58,30 +59,38 @@ async function rowFor(id: string, grid: Float64Array, refBpm: number): Promise<R
   return { id, refBpm, gridBpm, oddShare: oddSixteenthShare(notes), factor, writtenBpm: gridBpm * factor, ratio: classify(gridBpm * factor, refBpm) };
 }
 
-function summary(rows: Row[], label: string): Record<string, unknown> {
-  const count = (rs: Row[], k: number): number => rs.filter((r) => r.ratio === k).length;
+/** Written-tempo outcomes of one way to choose the factor. */
+function outcome(rows: Row[], factorOf: (r: Row) => number): Record<string, unknown> {
   const fast = rows.filter((r) => r.refBpm > 120);
   const slow = rows.filter((r) => r.refBpm <= 100);
-  const gridFast = rows.filter((r) => r.refBpm > 120).map((r) => classify(r.gridBpm, r.refBpm));
+  const at = (rs: Row[], k: number): number => rs.filter((r) => classify(r.gridBpm * factorOf(r), r.refBpm) === k).length;
+  return {
+    above120: { songs: fast.length, doubled: fast.filter((r) => factorOf(r) === 2).length, atRef: at(fast, 1), atHalf: at(fast, 0.5), atDouble: at(fast, 2) },
+    atMost100: { songs: slow.length, doubled: slow.filter((r) => factorOf(r) === 2).length, atRef: at(slow, 1), atDouble: at(slow, 2) },
+  };
+}
+
+function summary(rows: Row[], label: string): Record<string, unknown> {
   return {
     label,
     songs: rows.length,
-    above120: {
-      songs: fast.length,
-      gridAtHalf: gridFast.filter((k) => k === 0.5).length,
-      gridAtRef: gridFast.filter((k) => k === 1).length,
-      writtenAtRef: count(fast, 1),
-      writtenAtHalf: count(fast, 0.5),
-      writtenAtDouble: count(fast, 2),
-      doubled: fast.filter((r) => r.factor === 2).length,
-    },
-    atMost100: { songs: slow.length, doubled: slow.filter((r) => r.factor === 2).length, writtenAtRef: count(slow, 1), writtenAtDouble: count(slow, 2) },
+    noRule: outcome(rows, () => 1),
+    rule: outcome(rows, (r) => r.factor),
+    tempoOnlyBelow80: outcome(rows, (r) => (r.gridBpm < 80 ? 2 : 1)),
   };
 }
 
 const ids = (await fs.readdir(ROOT)).filter((d) => /^\d{3}$/.test(d)).sort();
-const rows: Row[] = [];
-if (mode === 'annotated') {
+let rows: Row[] = [];
+if (mode === 'summarize') {
+  // Recomputes the summary of an earlier results file: tsx measure.ts summarize tracked
+  const file = path.join(import.meta.dirname, `results-${process.argv[3] ?? 'tracked'}.json`);
+  rows = JSON.parse(await fs.readFile(file, 'utf8')).rows;
+  const result = { mode: process.argv[3] ?? 'tracked', rule: 'chooseBeatFactor (packages/score/src/notation/metre.ts)', summary: summary(rows, process.argv[3] ?? 'tracked'), rows };
+  await fs.writeFile(file, `${JSON.stringify(result, null, 1)}\n`);
+  console.log(JSON.stringify(result.summary, null, 2));
+  process.exit(0);
+} else if (mode === 'annotated') {
   for (const id of ids) {
     const beats = await readBeatAudio(path.join(ROOT, id, 'beat_audio.txt'), id);
     rows.push(await rowFor(id, beats.timesSec, await midiTempo(id)));
