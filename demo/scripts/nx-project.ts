@@ -19,6 +19,7 @@ const STAGE_PACKAGES: Record<StageName, readonly string[]> = {
   predict: ['model', 'features', 'dataset'],
   baselines: ['eval', 'features', 'dataset'],
   eval: ['eval', 'features', 'dataset'],
+  'eval-audio': ['eval', 'features', 'dataset'],
   report: ['report', 'eval', 'features', 'dataset'],
 };
 
@@ -53,12 +54,13 @@ export function stageTarget(config: PipelineConfig, stageIndex: number): Record<
 
 /**
  * Stage order: data → features → train → predict; baselines need only the dataset (so retraining does not
- * rerun basic-pitch), eval needs predict and baselines, report needs eval.
+ * rerun basic-pitch), eval and eval-audio need predict and baselines, report needs both.
  */
 function dependsOnOf(config: PipelineConfig, stageIndex: number): string[] {
   const name = config.stages[stageIndex]!.name;
   if (name === 'baselines') return ['data'];
-  if (name === 'eval') return ['predict', 'baselines'];
+  if (name === 'eval' || name === 'eval-audio') return ['predict', 'baselines'];
+  if (name === 'report') return ['eval', 'eval-audio'];
   return [config.stages[stageIndex - 1]!.name];
 }
 

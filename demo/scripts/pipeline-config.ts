@@ -15,7 +15,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const A2S_BIN = 'node packages/cli/bin/a2s.mjs';
 
 /** Stage names of the demo, in pipeline order (also the Nx target names of the `demo` project). */
-export const STAGE_NAMES = ['data', 'features', 'train', 'predict', 'baselines', 'eval', 'report'] as const;
+export const STAGE_NAMES = ['data', 'features', 'train', 'predict', 'baselines', 'eval', 'eval-audio', 'report'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export const PipelineStageSchema = z

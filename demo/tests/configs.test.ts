@@ -23,7 +23,7 @@ function configFiles(commands: readonly string[]): string[] {
 describe('pipeline configs', () => {
   it.each(PIPELINES)('%s names every stage once, in order, and its stage configs validate', async (file) => {
     const config = await readPipelineConfig(path.join(REPO_ROOT, file));
-    expect(config.stages.map((s) => s.name)).toEqual(['data', 'features', 'train', 'predict', 'baselines', 'eval', 'report']);
+    expect(config.stages.map((s) => s.name)).toEqual(['data', 'features', 'train', 'predict', 'baselines', 'eval', 'eval-audio', 'report']);
     for (const stage of config.stages) {
       for (const rel of configFiles(stage.commands)) {
         const raw = await readJson(rel);

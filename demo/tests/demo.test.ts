@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('demo pipeline on two fixture songs', () => {
   it('runs every stage', () => {
-    expect(timings.map((t) => t.stage)).toEqual(['data', 'features', 'train', 'predict', 'baselines', 'eval', 'report']);
+    expect(timings.map((t) => t.stage)).toEqual(['data', 'features', 'train', 'predict', 'baselines', 'eval', 'eval-audio', 'report']);
   });
 
   it('splits the songs so that train and test each hold one', async () => {
@@ -84,6 +84,14 @@ describe('demo pipeline on two fixture songs', () => {
     }
     const gtF1 = summary.rows.find((r) => r.system === 'gt' && r.metric === 'onset.f1');
     expect(gtF1?.mean).toBe(1);
+  });
+
+  it('judges every system against the test song’s audio (a2s eval-audio), and the report shows it per song', async () => {
+    const summary = JSON.parse(await readFile(path.join(out, 'eval-audio/summary.json'), 'utf8')) as { rows: { system: string; metric: string; nSongs: number }[] };
+    for (const system of SYSTEMS) expect(summary.rows.some((r) => r.system === system && r.metric === 'audio.chroma.render.cosine' && r.nSongs === 1), system).toBe(true);
+    const md = await readFile(path.join(out, 'report/eval-audio.md'), 'utf8');
+    // Rows are labelled `system`, `system (variant)` or `system (variant) s<seed>`.
+    for (const system of SYSTEMS) expect(md).toMatch(new RegExp(`\\| ${system}( \\(| s\\d| \\|)`));
   });
 
   it('writes the report: results.md, results.tex, index.html and figures', async () => {
