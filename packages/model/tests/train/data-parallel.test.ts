@@ -25,11 +25,20 @@ import { SYNTHETIC_KNOBS, syntheticBatch, syntheticSource } from '../../src/test
 const FRAMES = 32;
 const BINS = 24;
 
+/** The tiny preset with its cheapest (non-recurrent) options: fewer ops per step, so the worker tests stay fast. */
+const FAST = {
+  sequenceEncoder: 'mlp',
+  chordDecoder: { type: 'mlp', hidden: 16, zIn: 8 },
+  featDecoder: { type: 'mlp', hidden: 16, zIn: 8 },
+  symEncoder: { type: 'mlp', channels: 4, fcHidden: 32, emb: 16, hidden: 16 },
+  decoder: 'parallel',
+} as const;
+
 /** No randomness left in a supervised forward pass: every teacher-forcing coin says "force". */
 const FORCED: TrainKnobs = { ...SYNTHETIC_KNOBS, tfr: { time: 1, note: 1, chord: 1 } };
 
 function tinyModel(variant: 'full' | 'supervised'): A2SModel {
-  return buildModel(ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, variant, audioFrames: FRAMES, audioBins: BINS }), 3);
+  return buildModel(ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, ...FAST, variant, audioFrames: FRAMES, audioBins: BINS }), 3);
 }
 
 /** Gradients of the whole batch in one pass, by tfjs variable name. */
@@ -145,7 +154,7 @@ describe('data-parallel training', () => {
     disposeInputs(whole);
   });
 
-  it('4 micro-batches give the gradient and loss of one big batch', async () => {
+  it('4 micro-batches give the gradient and loss of one big batch', { timeout: 300_000 }, async () => {
     const model = tinyModel('supervised');
     const batch = syntheticBatch({ size: 8, audioFrames: FRAMES, audioBins: BINS, seed: 3 });
     const ref = wholeGrads(model, batch, FORCED);
@@ -189,19 +198,18 @@ describe('data-parallel training', () => {
       const full = [tinyModel('full'), tinyModel('full')];
       const adams = [new Adam(), new Adam()];
       const inThread = new DataParallel({ workers: 1, microBatch: 4 });
-      for (let s = 0; s < 2; s++) {
-        const a = await inThread.step({ model: full[0], adam: adams[0], batch, knobs: SYNTHETIC_KNOBS, rng: createRng(s), lr: 1e-3, clipNorm: 3, seed: 3, backend: 'wasm' });
-        const b = await dp.step({ model: full[1], adam: adams[1], batch, knobs: SYNTHETIC_KNOBS, rng: createRng(s), lr: 1e-3, clipNorm: 3, seed: 3, backend: 'wasm' });
-        expect(b.losses.total).toBeCloseTo(a.losses.total, 5);
-        expect(b.gradNorm).toBeCloseTo(a.gradNorm, 5);
-      }
+      const a = await inThread.step({ model: full[0], adam: adams[0], batch, knobs: SYNTHETIC_KNOBS, rng: createRng(2), lr: 1e-3, clipNorm: 3, seed: 3, backend: 'wasm' });
+      const b = await dp.step({ model: full[1], adam: adams[1], batch, knobs: SYNTHETIC_KNOBS, rng: createRng(2), lr: 1e-3, clipNorm: 3, seed: 3, backend: 'wasm' });
+      expect(b.losses.total).toBeCloseTo(a.losses.total, 5);
+      expect(b.losses.kl_aud).toBeGreaterThan(0);
+      expect(b.gradNorm).toBeCloseTo(a.gradNorm, 5);
       const [wa, wb] = full.map(weights);
       for (let i = 0; i < wa.length; i++) for (let j = 0; j < wa[i].length; j++) expect(Math.abs(wa[i][j] - wb[i][j])).toBeLessThan(1e-6);
       for (const m of [one, two, ...full]) m.params.dispose();
     } finally {
       await dp.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 function tinyConfig(steps: number[]): ResolvedTrainConfig {
@@ -212,7 +220,7 @@ function tinyConfig(steps: number[]): ResolvedTrainConfig {
     lr: 3e-3,
     kl: { chd: { type: 'constant', value: 0.01 }, aud: { type: 'constant', value: 0.01 }, sym: { type: 'constant', value: 0.01 } },
   }));
-  return resolveTrainConfig({ preset: 'tiny', batchSize: 4, seed: 7, checkpointEverySteps: 3, stages, model: { audioFrames: FRAMES, audioBins: BINS } });
+  return resolveTrainConfig({ preset: 'tiny', batchSize: 4, seed: 7, checkpointEverySteps: 3, stages, model: { ...FAST, audioFrames: FRAMES, audioBins: BINS } });
 }
 
 const source = () => syntheticSource({ size: 4, batches: 2, audioFrames: FRAMES, audioBins: BINS, seed: 1 });
@@ -243,7 +251,7 @@ describe('trainer with workers', () => {
     for (let i = 0; i < wa.length; i++) expect(Array.from(wb[i])).toEqual(Array.from(wa[i]));
     const log = (await fs.readFile(path.join(b, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(log.map((e) => e.globalStep)).toEqual([1, 2, 3, 4, 5, 6]);
-  }, 180_000);
+  }, 300_000);
 
   it('a worker that dies fails the run with a clear message and keeps the last checkpoint', async () => {
     const cfg = tinyConfig([8]);
@@ -264,5 +272,5 @@ describe('trainer with workers', () => {
     expect((err as WorkerFailedError).lastCheckpoint).toMatch(/warmup-0000003$/);
     const ck = await loadCheckpoint(dir);
     expect(ck.header.position.stepInStage).toBe(3);
-  }, 120_000);
+  }, 300_000);
 });
