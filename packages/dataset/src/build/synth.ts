@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,31 @@ export async function checkSoundfont(path: string, hint = 'Debian/Ubuntu: apt-ge
 }
 
 /**
+ * Removes `a2s-synth-<pid>-*` scratch folders in `root` whose process is gone (a render killed with kill -9
+ * cannot clean up after itself), so callers that render into the system temp folder (e.g. `a2s eval-audio`)
+ * leave nothing behind either. Folders of live processes, and of unknown owners, are kept.
+ */
+export async function removeDeadSynthDirs(root: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (name) => {
+      const m = /^a2s-synth-(\d+)-/.exec(name);
+      if (!m || pidAlive(Number(m[1]))) return;
+      await rm(join(root, name), { recursive: true, force: true });
+    }),
+  );
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Renders MIDI bytes with FluidSynth (`fluidsynth -ni [-o name=value …] -F out.wav -r <rate> -g <gain> <soundfont> in.mid`)
  * at `sampleRate` and returns mono samples (FluidSynth writes a float
  * stereo WAV; channels are averaged here, no dither, so the result is deterministic).
@@ -93,8 +118,10 @@ export async function renderMidi(
     settings?: Readonly<Record<string, number>>;
   },
 ): Promise<Float32Array> {
-  if (opts.tmpRoot !== undefined) await mkdir(opts.tmpRoot, { recursive: true });
-  const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'a2s-synth-'));
+  const root = opts.tmpRoot ?? tmpdir();
+  if (opts.tmpRoot !== undefined) await mkdir(root, { recursive: true });
+  await removeDeadSynthDirs(root);
+  const dir = await mkdtemp(join(root, `a2s-synth-${process.pid}-`));
   try {
     const mid = join(dir, 'in.mid');
     const wav = join(dir, 'out.wav');

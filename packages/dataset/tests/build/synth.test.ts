@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import tonejsMidi from '@tonejs/midi';
 import { describe, expect, it } from 'vitest';
 import { DatasetConfigSchema, type SynthAudioConfig } from '../../src/build/config.ts';
-import { drawPrograms, fluidsynthVersion, midiWithPrograms } from '../../src/build/synth.ts';
+import { drawPrograms, fluidsynthVersion, midiWithPrograms, removeDeadSynthDirs } from '../../src/build/synth.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { createRng } from '../../src/util/rng.ts';
 
@@ -53,5 +55,16 @@ describe('synthesis MIDI', () => {
     expect(() => midiWithPrograms(new Uint8Array([1, 2, 3]), { PIANO: 0 }, 'x.mid', '001')).toThrow(InputError);
     await expect(fluidsynthVersion('/nonexistent/fluidsynth')).rejects.toThrow(/FluidSynth not found/);
     await expect(fluidsynthVersion('fluidsynth')).resolves.toMatch(/FluidSynth/i);
+  });
+});
+
+describe('scratch folders of killed renders', () => {
+  it('removes a2s-synth-<pid>-* folders of dead processes, keeps live and unknown ones', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'a2s-synth-root-'));
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    for (const name of [`a2s-synth-${dead}-aaaa`, `a2s-synth-${process.pid}-bbbb`, 'a2s-synth-cccc', 'other']) await mkdir(join(root, name, 'x'), { recursive: true });
+    await removeDeadSynthDirs(root);
+    expect((await readdir(root)).sort()).toEqual([`a2s-synth-${process.pid}-bbbb`, 'a2s-synth-cccc', 'other']);
+    await rm(root, { recursive: true, force: true });
   });
 });
