@@ -79,8 +79,8 @@ describe('a2s ablate --executor slurm', () => {
     await a2sOk(['ablate', '--matrix', 'local.json', '--jobs', '2'], dir);
 
     const status = await a2s(['ablate', '--matrix', 'slurm.json', '--executor', 'slurm', '--status', '--wait', '--poll', '1'], dir);
-    expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(new RegExp(`${victim!.key}\\s+failed\\s+${victim!.taskId}`));
+    expect(status.code, status.stderr).toBe(1);
+    expect(status.stdout, status.stderr).toMatch(new RegExp(`${victim!.key}\\s+failed\\s+${victim!.taskId}`));
     // Slurm's state (scontrol keeps it for MinJobAge) or, later, the log tail's "*** JOB … CANCELLED ***" line.
     expect(status.stderr).toContain(`[${victim!.key}] job ${victim!.taskId} `);
     expect(status.stderr).toMatch(/CANCELLED/);

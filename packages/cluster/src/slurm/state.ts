@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SlurmOptions } from '../config.ts';
 import { SlurmError } from './errors.ts';
 import { runTool } from './run-tool.ts';
@@ -78,7 +79,12 @@ export async function jobStates(jobIds: readonly string[], slurm: SlurmOptions):
   const ids = new Set(jobIds);
   const states = new Map<string, JobState>();
   if (ids.size === 0) return states;
-  const q = await runTool(slurm.commands.squeue, ['--me', '-h', '-r', '-o', '%i|%T|%r'], { what: `querying jobs ${jobIds.join(', ')}` });
+  // slurmctld answers "Socket timed out" when busy: retry a few times before giving up.
+  let q = await runTool(slurm.commands.squeue, ['--me', '-h', '-r', '-o', '%i|%T|%r'], { what: `querying jobs ${jobIds.join(', ')}` });
+  for (let attempt = 1; q.code !== 0 && attempt < 4; attempt++) {
+    await sleep(2000 * attempt);
+    q = await runTool(slurm.commands.squeue, ['--me', '-h', '-r', '-o', '%i|%T|%r'], { what: `querying jobs ${jobIds.join(', ')}` });
+  }
   if (q.code !== 0) throw new SlurmError(`squeue failed while querying jobs ${jobIds.join(', ')}: ${q.stderr.trim() || `exit code ${q.code}`}`);
   for (const s of parseSqueue(q.stdout, ids)) states.set(s.id, s);
   for (const jobId of ids) {
