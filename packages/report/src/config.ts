@@ -19,6 +19,10 @@ export const ReportOptionsSchema = z
     pianoRollSegments: z.number().int().min(1).max(12).default(3),
     /** Tracks of a dataset segment that make up the ground-truth accompaniment (as scored by @a2s/eval). */
     groundTruthTracks: z.array(z.enum(TRACKS)).min(1).default(['PIANO', 'BRIDGE']),
+    /** Test songs whose opening is engraved in the Scores section (spread evenly over the song ids); 0 disables it. */
+    scoreSongs: z.number().int().min(0).max(50).default(4),
+    /** Bars of each song's opening engraved in the Scores section (4/4 bars of the beat grid). */
+    scoreBars: z.number().int().min(1).max(32).default(8),
     /** Segments rendered to audio (ground truth + each system); 0 disables audio. */
     audioSegments: z.number().int().min(0).max(8).default(2),
     /** Most points per series in a training curve (longer logs are averaged into buckets). */

@@ -23,7 +23,7 @@ import { buildResultsTable, htmlEscape, resultsToHtml, resultsToLatex, resultsTo
 import { canSynthesize, renderClipsToWav } from './audio.ts';
 import { loadVegaRuntime, renderHtmlPage, type AudioClip } from './html.ts';
 import { selectComparison } from './comparison.ts';
-import { engraveComparison, scoresHtml } from './scores.ts';
+import { engraveOpenings, scoresHtml, selectOpenings } from './scores.ts';
 
 export interface BuildReportInput {
   /** Eval output folder (summary.json, optional metrics.arrow). */
@@ -151,12 +151,12 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       readSegments: input.io?.readSegments,
     });
     figures.push(pianoRollFigure(comparison.rolls, { systemOrder: comparison.systems }));
-    const excerpts = await engraveComparison(comparison.segments, comparison.rolls, {
-      label: segmentLabel,
-      fileName: (seg, system) => `scores/${fileSafe(`${seg}-${system}`)}.svg`,
+    const openings = selectOpenings(comparison, { songs: opts.scoreSongs, bars: opts.scoreBars });
+    const excerpts = await engraveOpenings(openings, {
+      fileName: (songId, system) => `scores/${fileSafe(`song-${songId}-${system}`)}.svg`,
     });
-    for (const e of excerpts) await write(e.file, e.svg);
-    scoresSection = scoresHtml(excerpts, comparison.systems);
+    for (const e of excerpts) if (e.file !== null && e.svg !== null) await write(e.file, e.svg);
+    scoresSection = scoresHtml(excerpts, openings, comparison.systems);
     if (opts.audioSegments > 0) {
       const synth = { fluidsynth: opts.fluidsynth, soundFont: opts.soundFont };
       if (await canSynthesize(synth)) {

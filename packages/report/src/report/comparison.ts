@@ -11,6 +11,10 @@ export interface Comparison {
   /** The chosen segments, with the ground truth's beat times. */
   readonly segments: readonly SegmentNotes[];
   readonly rolls: readonly RollSegment[];
+  /** Every ground-truth segment present in every prediction set (sorted by song, then start beat). */
+  readonly common: readonly SegmentNotes[];
+  /** The prediction sets in row order, each with its label (the `systems` after the ground truth). */
+  readonly predictions: readonly { readonly label: string; readonly segments: readonly SegmentNotes[] }[];
 }
 
 /** Indices of `count` items spread evenly over `n` (deterministic). */
@@ -60,5 +64,6 @@ export async function selectComparison(
       rolls.push({ system: labels[i]!, songId: seg.songId, startBeat: seg.startBeat, notes: pred.notes });
     });
   }
-  return { systems: [GROUND_TRUTH, ...labels], segments: chosen, rolls };
+  const predictions = ordered.map((set, i) => ({ label: labels[i]!, segments: set.segments }));
+  return { systems: [GROUND_TRUTH, ...labels], segments: chosen, rolls, common, predictions };
 }

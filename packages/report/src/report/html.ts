@@ -25,7 +25,7 @@ export interface HtmlPageInput {
   readonly notes: readonly string[];
   /** The dataset section (leakage table), inserted after the results; empty or absent: no section. */
   readonly datasetHtml?: string;
-  /** Engraved score excerpts of the compared segments (`scoresHtml`), shown after the figures. */
+  /** Engraved openings of the test songs with their piano rolls (`scoresHtml`), shown after the figures. */
   readonly scoresHtml?: string;
 }
 
@@ -51,6 +51,7 @@ figure { margin: 1.5rem 0; } figcaption { font-size: 0.9rem; color: #444; max-wi
 .files { font-size: 0.8rem; } .files a { margin-right: 0.8rem; }
 audio { width: 220px; }
 img.score { width: 640px; max-width: 100%; background: #fff; }
+td.roll { vertical-align: middle; } svg.roll { width: 384px; height: auto; }
 dl.metrics { font-size: 0.85rem; display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; }
 dl.metrics dd { margin: 0; color: #444; }
 `;

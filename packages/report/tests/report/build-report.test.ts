@@ -55,13 +55,34 @@ describe('buildReport', () => {
     for (const f of ['index.html', 'results.md', 'results.tex', 'results.csv', 'dataset-stats.json']) expect(files).toContain(f);
     // 2 segments × (ground truth + 3 systems)
     expect(files.filter((f) => f.startsWith('audio/') && f.endsWith('.wav'))).toHaveLength(8);
-    // Engraved scores of the compared segments, one per segment and system with notes.
+    // Engraved openings: one score per (test song, system), ground truth first; the fixture's test split
+    // has songs 006 and 007, each present in all three prediction folders.
+    const systems = ['ground truth', 'a2s', 'chord-polydis', 'transcription'];
+    const expected = ['006', '007'].flatMap((song) => systems.map((sys) => `scores/song-${song}-${sys.replace(' ', '_')}.svg`));
     const scores = files.filter((f) => f.startsWith('scores/') && f.endsWith('.svg'));
-    expect(scores.length).toBeGreaterThanOrEqual(4);
+    expect(scores).toEqual([...expected].sort());
+    for (const f of scores) {
+      const svg = await readFile(join(a.outDir, f), 'utf8');
+      expect(svg, f).toMatch(/class="system"/);
+      expect(svg, f).toMatch(/class="staff"/);
+    }
     const html = await readFile(join(a.outDir, 'index.html'), 'utf8');
-    expect(html).toContain('<section id="scores">');
-    expect((html.match(/<img class="score"/g) ?? []).length).toBe(scores.length);
-    for (const f of scores) expect(await readFile(join(a.outDir, f), 'utf8')).toMatch(/class="system"/);
+    const section = html.slice(html.indexOf('<section id="scores">'), html.indexOf('</section>', html.indexOf('<section id="scores">')));
+    expect(section.length).toBeGreaterThan(0);
+    const rows = section.match(/<tr data-song="[^"]*">.*?<\/tr>/g) ?? [];
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((row, i) => {
+      const song = i < systems.length ? '006' : '007';
+      const sys = systems[i % systems.length]!;
+      // The row names the song and the system; the engraving and, in the next cell, the roll of the same notes.
+      expect(row).toContain(`<tr data-song="${song}"><th scope="row">song ${song}, beats 0–`);
+      expect(row).toContain(`<td>${sys}</td><td><img class="score" alt="${sys}, song ${song}`);
+      expect(row).toMatch(/<img class="score"[^>]*><\/td><td class="roll"><svg class="roll"/);
+      expect((row.match(/<rect class="note"/g) ?? []).length).toBeGreaterThan(0);
+    });
+    // The opening covers the first 8 bars (32 beats) of song 006 (segments at beats 0, 4, 8, 12 stitched: beats 0–20).
+    expect(rows[0]).toContain('song 006, beats 0–20 (5 bars)');
+    expect(rows[systems.length]).toContain('song 007, beats 0–16 (4 bars)');
     expect(a.warnings).toEqual([]);
   });
 
