@@ -57,7 +57,7 @@ start_munge() {
 start() {
   [ "$(id -u)" = 0 ] || die "start must run as root"
   command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null \
-    || die "slurmctld, slurmd or munged is missing: run scripts/install-system-deps.sh (A2S_SLURM=1)"
+    || die "slurmctld, slurmd or munged is missing: run scripts/install-system-deps.sh (as root)"
   if node_up; then echo "slurm: already running, node $(node_state)"; return 0; fi
   write_config
   start_munge
