@@ -5,6 +5,7 @@ import { recognizeChordsFromNotes } from '../metrics/chord-recognition.ts';
 import { ACCOMPANIMENT_TRACKS } from '../metrics/song-scores.ts';
 import { writePredictionFolder } from '../scoring/prediction-folder.ts';
 import { loadBasicPitch } from './basic-pitch.ts';
+import { groupBySong } from './group-by-song.ts';
 import { arrangeChords, patternForTempo } from './patterns.ts';
 import { cutSegment, quantizeTimedNotes } from './quantize.ts';
 
@@ -102,17 +103,12 @@ export interface RunBaselineOptions {
 export async function runBaseline(opts: RunBaselineOptions): Promise<{ songs: number; segments: number; seconds: number }> {
   const started = performance.now();
   const rows = await readSegments(opts.manifestPath, { split: opts.split });
-  const bySong = new Map<string, SegmentRow[]>();
-  for (const r of rows) {
-    let list = bySong.get(r.songId);
-    if (!list) bySong.set(r.songId, (list = []));
-    list.push(r);
-  }
+  const bySong = groupBySong(rows);
   let ids = [...bySong.keys()].sort();
   if (opts.limitSongs !== undefined) ids = ids.slice(0, opts.limitSongs);
   const out: SegmentRow[] = [];
   for (let i = 0; i < ids.length; i++) {
-    const songRows = bySong.get(ids[i])!.sort((a, b) => a.startBeat - b.startBeat);
+    const songRows = bySong.get(ids[i])!;
     out.push(...(await predictSong(songRows, opts.config)));
     opts.onSong?.(ids[i], i + 1, ids.length);
   }

@@ -1,5 +1,6 @@
 import { readManifest, readSegments, sha256File, type Manifest, type SegmentRow, type Split } from '@a2s/dataset';
 import { DEFAULT_BASIC_PITCH_THRESHOLDS } from '../baselines/basic-pitch.ts';
+import { groupBySong } from '../baselines/group-by-song.ts';
 import { predictSong } from '../baselines/run-baseline.ts';
 import { onsetCounts, type OnsetCounts } from '../metrics/onset-f1.ts';
 import { ACCOMPANIMENT_TRACKS } from '../metrics/song-scores.ts';
@@ -85,12 +86,7 @@ function audioOf(manifest: Manifest): LeakageResult['audio'] {
 export async function measureLeakage(opts: LeakageOptions): Promise<LeakageResult> {
   const manifest = await readManifest(opts.manifestPath);
   const rows = await readSegments(opts.manifestPath, { split: opts.split });
-  const bySong = new Map<string, SegmentRow[]>();
-  for (const r of rows) {
-    let list = bySong.get(r.songId);
-    if (!list) bySong.set(r.songId, (list = []));
-    list.push(r);
-  }
+  const bySong = groupBySong(rows);
   let ids: string[];
   if (opts.songs !== undefined) {
     const missing = opts.songs.filter((s) => !bySong.has(s));
@@ -103,7 +99,7 @@ export async function measureLeakage(opts: LeakageOptions): Promise<LeakageResul
   const thresholds = DEFAULT_BASIC_PITCH_THRESHOLDS;
   const songs: LeakageSong[] = [];
   for (const id of ids) {
-    const all = (bySong.get(id) as SegmentRow[]).sort((a, b) => a.startBeat - b.startBeat);
+    const all = bySong.get(id) as SegmentRow[];
     const n = opts.segmentsPerSong;
     const ref = n !== undefined && all.length > n ? all.slice((all.length - n) >> 1, ((all.length - n) >> 1) + n) : all;
     const transcribed = opts.transcribe ? await opts.transcribe(ref) : await predictSong(ref, { type: 'basic-pitch', ...thresholds });
