@@ -11,7 +11,7 @@ import { InputError, describeError } from '../util/errors.ts';
 import { sha256, sha256File, stableStringify, writeFileAtomic } from '../util/fs.ts';
 import type { Progress } from '../util/progress.ts';
 import { DatasetConfigSchema, type DatasetConfig, type DatasetConfigInput } from './config.ts';
-import { MANIFEST_SCHEMA_VERSION, type Manifest, type ShardEntry, type SongRecord } from './manifest.ts';
+import { MANIFEST_SCHEMA_VERSION, readManifest, type Manifest, type ShardEntry, type SongRecord } from './manifest.ts';
 import { processSong, songCachePaths, type SongOutcome, type SongResult } from './song.ts';
 import { assignSplits, hashedSplit } from './split.ts';
 import { checkSoundfont, fluidsynthVersion } from './synth.ts';
@@ -68,6 +68,7 @@ async function runBuild(configInput: DatasetConfig | DatasetConfigInput, opts: B
     ...config,
     pop909Dir,
     outDir,
+    ...(config.splitsFrom ? { splitsFrom: { ...config.splitsFrom, manifest: resolve(config.splitsFrom.manifest) } } : {}),
     audio: config.audio.type === 'synth'
       ? { ...config.audio, soundfont: resolve(config.audio.soundfont) }
       : config.audio.type === 'band'
@@ -75,7 +76,8 @@ async function runBuild(configInput: DatasetConfig | DatasetConfigInput, opts: B
         : { ...config.audio, dir: resolve(config.audio.dir) },
   };
   const onError = opts.onError ?? 'skip';
-  const songIds = await selectSongs(pop909Dir, config);
+  const selection = await selectSongsAndSplits(pop909Dir, resolved);
+  const songIds = selection.ids;
   // Leftovers of a killed build (temporary files, FluidSynth's scratch folders) go before anything new is written.
   if (songsOnlyScratch === null) await removeLeftovers(outDir);
   const tmpDir = songsOnlyScratch ?? join(outDir, 'tmp');
@@ -151,13 +153,18 @@ async function runBuild(configInput: DatasetConfig | DatasetConfigInput, opts: B
     }
   }
   if (songsOnlyScratch !== null) return results;
-  // Only built songs take split slots: a failed song must not leave valid or test empty.
-  const splits = assignSplits(results.filter((r) => r.status === 'built').map((r) => r.songId), config.split, config.seed);
+  // splitsFrom: every song keeps the split it has in the other dataset. Otherwise only built songs take
+  // split slots: a failed song must not leave valid or test empty.
+  const from = selection.splitsFrom;
+  const splits = from?.splits ?? assignSplits(results.filter((r) => r.status === 'built').map((r) => r.songId), config.split, config.seed);
   const songs: SongRecord[] = results.map((r) => ({ ...r, split: splits[r.songId] ?? hashedSplit(r.songId, config.split, config.seed) }));
-  for (const split of SPLITS) {
-    if (config.split[split] > 0 && !songs.some((s) => s.status === 'built' && s.split === split)) {
+  const expected = from ? SPLITS.filter((x) => config.splitsFrom?.splits.includes(x)) : SPLITS.filter((x) => config.split[x] > 0);
+  for (const split of expected) {
+    if (!songs.some((s) => s.status === 'built' && s.split === split)) {
       const built = songs.filter((s) => s.status === 'built').length;
-      opts.onWarning?.(`split "${split}" is empty: ${built} song(s) built for ${SPLITS.filter((x) => config.split[x] > 0).length} split(s) with a positive ratio`);
+      opts.onWarning?.(from
+        ? `split "${split}" is empty: none of its songs in ${from.path} was built here (${built} song(s) built)`
+        : `split "${split}" is empty: ${built} song(s) built for ${expected.length} split(s) with a positive ratio`);
     }
   }
   // Paths of the dataset's own files are relative to the manifest's folder (outDir is "."), so a copied or
@@ -173,7 +180,7 @@ async function runBuild(configInput: DatasetConfig | DatasetConfigInput, opts: B
     kind: 'a2s-dataset',
     createdWith: { package: '@a2s/dataset', buildVersion: BUILD_VERSION, shardSchemaVersion: SHARD_SCHEMA_VERSION, ...(fluidsynth ? { fluidsynth } : {}) },
     config: recorded,
-    inputs: { configSha256: sha256(stableStringify(recorded)), ...(soundfont ? { soundfont } : {}), ...(soundfonts ? { soundfonts } : {}), songs: inputs },
+    inputs: { configSha256: sha256(stableStringify(recorded)), ...(soundfont ? { soundfont } : {}), ...(soundfonts ? { soundfonts } : {}), ...(from ? { splitsFrom: { path: from.path, sha256: from.sha256 } } : {}), songs: inputs },
     splits: allSplits,
     shards,
     songs,
@@ -241,19 +248,54 @@ async function removeLeftovers(outDir: string): Promise<void> {
   }
 }
 
-/** The song ids a build of `config` processes, sorted (InputError for unknown ids or none). */
+/**
+ * The song ids a build of `config` processes, sorted (InputError for unknown ids or none). With `splitsFrom`,
+ * the songs built in the listed splits of that manifest (resolved against the working directory), narrowed
+ * by `songs` (each must be one of them) and then `limit`.
+ */
 export async function selectSongs(pop909Dir: string, config: DatasetConfig): Promise<string[]> {
+  return (await selectSongsAndSplits(pop909Dir, config)).ids;
+}
+
+interface Selection {
+  ids: string[];
+  /** splitsFrom: the manifest read (absolute path, SHA-256) and the split of each of its songs. */
+  splitsFrom?: { path: string; sha256: string; splits: Record<string, Split> };
+}
+
+async function selectSongsAndSplits(pop909Dir: string, config: DatasetConfig): Promise<Selection> {
   const all = await listPop909Songs(pop909Dir);
   let ids = all;
-  if (config.songs) {
+  let splitsFrom: Selection['splitsFrom'];
+  if (config.splitsFrom) {
+    const path = resolve(config.splitsFrom.manifest);
+    const other = await readManifest(path);
+    const hash = await sha256File(path).catch((err: unknown) => {
+      throw new InputError({ file: path, message: `cannot read manifest: ${describeError(err)}`, cause: err });
+    });
+    const wanted = new Set<Split>(config.splitsFrom.splits);
+    const picked = other.songs.filter((s) => s.status === 'built' && wanted.has(s.split));
+    if (picked.length === 0) {
+      throw new InputError({ file: path, message: `splitsFrom: no built song in split(s) ${[...wanted].join(', ')} of this manifest` });
+    }
     const known = new Set(all);
+    const missing = picked.map((s) => s.songId).filter((s) => !known.has(s));
+    if (missing.length > 0) throw new InputError({ file: pop909Dir, message: `splitsFrom ${path}: no such song folder(s): ${missing.join(', ')}` });
+    splitsFrom = { path, sha256: hash, splits: Object.fromEntries(picked.map((s) => [s.songId, s.split])) };
+    ids = [...new Set(picked.map((s) => s.songId))].sort();
+  }
+  if (config.songs) {
+    const known = new Set(ids);
     const missing = config.songs.filter((s) => !known.has(s));
-    if (missing.length > 0) throw new InputError({ file: pop909Dir, message: `no such song folder(s): ${missing.join(', ')}` });
+    if (missing.length > 0) {
+      if (splitsFrom) throw new InputError({ file: splitsFrom.path, message: `songs ${missing.join(', ')} are not built in split(s) ${config.splitsFrom?.splits.join(', ')} of this manifest (with splitsFrom, "songs" may only narrow its songs)` });
+      throw new InputError({ file: pop909Dir, message: `no such song folder(s): ${missing.join(', ')}` });
+    }
     ids = [...new Set(config.songs)].sort();
   }
   if (config.limit !== undefined) ids = ids.slice(0, config.limit);
   if (ids.length === 0) throw new InputError({ file: pop909Dir, message: 'no songs to build (expected sub-folders NNN/ holding NNN.mid and beat_midi.txt)' });
-  return ids;
+  return { ids, ...(splitsFrom ? { splitsFrom } : {}) };
 }
 
 /**

@@ -85,6 +85,23 @@ export const SplitRatiosSchema = z
   .strict()
   .refine((r) => Math.abs(r.train + r.valid + r.test - 1) < 1e-9, { message: 'split ratios must sum to 1' });
 
+const SplitName = z.enum(['train', 'valid', 'test']);
+
+/**
+ * Take the songs and their splits from another dataset: build exactly the songs that are `built` in that
+ * dataset's manifest and in one of `splits`, each in the split it has there (the split ratios are then not
+ * used). E.g. a held-out rendering (other audio) of the same test songs.
+ */
+export const SplitsFromSchema = z
+  .object({
+    /** The other dataset's `manifest.json` (relative paths resolve against the working directory). */
+    manifest: z.string().min(1),
+    /** Splits of that dataset whose built songs are taken (default: test). */
+    splits: z.array(SplitName).min(1).default(['test']),
+  })
+  .strict();
+export type SplitsFromConfig = z.infer<typeof SplitsFromSchema>;
+
 /** Configuration of `a2s data build` / {@link buildDataset}. Relative paths resolve against the working directory. */
 export const DatasetConfigSchema = z
   .object({
@@ -92,10 +109,12 @@ export const DatasetConfigSchema = z
     /** POP909-layout folder: one sub-folder per song. */
     pop909Dir: z.string().min(1).default('data/fixtures/pop909'),
     outDir: z.string().min(1).default('data/datasets/default'),
-    /** Build only these song ids (folder names). */
+    /** Build only these song ids (folder names). With `splitsFrom`: only these of its songs (each must be one). */
     songs: z.array(z.string().min(1)).min(1).optional(),
-    /** Build only the first N songs (sorted by id), after `songs`. */
+    /** Build only the first N songs (sorted by id), after `songs` (and `splitsFrom`). */
     limit: z.int().positive().optional(),
+    /** Songs and splits taken from another dataset's manifest instead of all songs split by `split` (see SplitsFromSchema). */
+    splitsFrom: SplitsFromSchema.optional(),
     /** Seeds the instrument draw (synth), the band arrangement (band) and the split. */
     seed: z.int().default(0),
     /** Output sample rate (Hz), mono. */

@@ -83,6 +83,8 @@ export const ManifestSchema = z
         soundfont: z.object({ path: z.string(), sha256: Sha }).strict().optional(),
         /** Band audio: every soundfont of the list, in order. */
         soundfonts: z.array(z.object({ path: z.string(), sha256: Sha }).strict()).optional(),
+        /** `splitsFrom`: the manifest the songs and splits were taken from. */
+        splitsFrom: z.object({ path: z.string(), sha256: Sha }).strict().optional(),
         songs: z.record(z.string(), z.record(z.string(), Sha)),
       })
       .strict(),

@@ -34,7 +34,8 @@ const say = (line: string): void => {
 export async function buildOnSlurm(o: SlurmBuildOptions): Promise<number> {
   const config = DatasetConfigSchema.parse(o.config);
   const outDir = resolve(o.cwd, config.outDir);
-  const songs = await selectSongs(resolve(o.cwd, config.pop909Dir), config);
+  const selectConfig = config.splitsFrom ? { ...config, splitsFrom: { ...config.splitsFrom, manifest: resolve(o.cwd, config.splitsFrom.manifest) } } : config;
+  const songs = await selectSongs(resolve(o.cwd, config.pop909Dir), selectConfig);
   const slurmDir = join(outDir, 'slurm');
   const snapshot = join(slurmDir, `build-config-${sha256(stableStringify(config)).slice(0, 12)}.json`);
   await writeFileAtomic(snapshot, `${JSON.stringify(config, null, 2)}\n`);

@@ -8,12 +8,14 @@ import { buildOnSlurm } from './build-slurm.ts';
 import { DatasetConfigSchema, type DatasetConfigInput } from '../build/config.ts';
 import { InputError, describeError } from '../util/errors.ts';
 import { createProgress } from '../util/progress.ts';
+import { SPLITS, type Split } from '../shards/types.ts';
 
 interface BuildFlags {
   pop909?: string;
   out?: string;
   songs?: string[];
   limit?: number;
+  splitsFrom?: { manifest: string; splits: Split[] };
   jobs?: number;
   force?: boolean;
   seed?: number;
@@ -53,6 +55,26 @@ function songList(value: string): string[] {
   return ids;
 }
 
+/**
+ * `<manifest.json>[:split,split]`: the text after the last `:` is a split list when it holds no `/` and no
+ * `.` (so `C:/x/manifest.json` stays a path); default splits: test.
+ */
+export function parseSplitsFrom(value: string): { manifest: string; splits: Split[] } {
+  const colon = value.lastIndexOf(':');
+  const tail = colon >= 0 ? value.slice(colon + 1) : '';
+  if (colon < 0 || /[/\\.]/.test(tail)) {
+    if (value.length === 0) throw new InvalidArgumentError('expected <manifest.json>[:split,split]');
+    return { manifest: value, splits: ['test'] };
+  }
+  const manifest = value.slice(0, colon);
+  const splits = tail.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = splits.filter((s) => !(SPLITS as readonly string[]).includes(s));
+  if (manifest.length === 0 || splits.length === 0 || bad.length > 0) {
+    throw new InvalidArgumentError(`expected <manifest.json>[:split,split] with splits of ${SPLITS.join(', ')}${bad.length > 0 ? ` (got ${bad.join(', ')})` : ''}`);
+  }
+  return { manifest, splits: [...new Set(splits)] as Split[] };
+}
+
 /** Merges a config file (if any) with the flags; flags win. Validated by the schema. */
 async function resolveConfig(flags: BuildFlags): Promise<DatasetConfigInput> {
   let base: Record<string, unknown> = {};
@@ -68,6 +90,7 @@ async function resolveConfig(flags: BuildFlags): Promise<DatasetConfigInput> {
   if (flags.out !== undefined) cfg.outDir = flags.out;
   if (flags.songs !== undefined) cfg.songs = flags.songs;
   if (flags.limit !== undefined) cfg.limit = flags.limit;
+  if (flags.splitsFrom !== undefined) cfg.splitsFrom = flags.splitsFrom;
   if (flags.seed !== undefined) cfg.seed = flags.seed;
   if (flags.sampleRate !== undefined) cfg.sampleRate = flags.sampleRate;
   if (flags.includeNonDuple) cfg.includeNonDuple = true;
@@ -107,6 +130,7 @@ export function registerBuildCommand(data: Command): void {
     .option('--out <dir>', 'output folder (default data/datasets/default)')
     .addOption(new Option('--songs <ids>', 'only these songs, comma separated (e.g. 001,002)').argParser(songList).conflicts('limit'))
     .option('--limit <n>', 'only the first N songs (sorted by id)', positiveInt)
+    .option('--splits-from <manifest.json>', 'build the songs built in the test split of that dataset\'s manifest, each in the same split (held-out rendering of the same songs); append :split,split for other splits (e.g. m.json:valid,test); --songs/--limit narrow them', parseSplitsFrom)
     .option('--jobs <n>', `songs processed in parallel (default: cores = ${availableParallelism()})`, positiveInt)
     .option('--force', 're-render and re-process every song, ignoring the per-song cache')
     .option('--seed <n>', 'seed of the instrument draw and of the train/valid/test split (default 0)', integer)

@@ -34,7 +34,7 @@ describe('a2s data build', () => {
     let help = '';
     p.commands[0].commands[0].configureOutput({ writeOut: (s) => (help += s) });
     await expect(p.parseAsync(['node', 'a2s', 'data', 'build', '--help'])).rejects.toThrow();
-    for (const flag of ['--pop909', '--out', '--songs', '--limit', '--jobs', '--force', '--seed', '--audio-dir', '--sample-rate', '--render-melody', '--on-error', '--config']) {
+    for (const flag of ['--pop909', '--out', '--songs', '--limit', '--jobs', '--force', '--seed', '--audio-dir', '--sample-rate', '--render-melody', '--on-error', '--config', '--splits-from']) {
       expect(help).toContain(flag);
     }
   });
