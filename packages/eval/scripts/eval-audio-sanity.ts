@@ -8,25 +8,11 @@ import { parseArgs } from 'node:util';
 import { resample } from '@a2s/dataset';
 import { AUDIO_METRICS, scoreArrangement, type MonoAudio } from '../src/audio-eval/score-arrangement.ts';
 import type { ArrangedNote } from '../src/audio-eval/notes.ts';
-import { loadAudioFixtureSong, renderNotes } from '../tests/helpers/audio-fixture.ts';
+import { loadAudioFixtureSong, renderNotes, shiftBeats } from '../tests/helpers/audio-fixture.ts';
 
 const { values } = parseArgs({ options: { beats: { type: 'string', default: '96' }, songs: { type: 'string', default: '098,331,447,764' } } });
 const beats = Number(values.beats);
 const ids = values.songs!.split(',');
-
-/** Moves every note by `k` beats along the beat grid (linear between beats). */
-function shiftBeats(notes: readonly ArrangedNote[], grid: Float64Array, k: number): ArrangedNote[] {
-  const toBeat = (t: number): number => {
-    let i = 0;
-    while (i + 2 < grid.length && grid[i + 1] <= t) i++;
-    return i + (t - grid[i]) / (grid[i + 1] - grid[i]);
-  };
-  const toSec = (b: number): number => {
-    const i = Math.min(grid.length - 2, Math.max(0, Math.floor(b)));
-    return grid[i] + (b - i) * (grid[i + 1] - grid[i]);
-  };
-  return notes.map((n) => ({ ...n, onsetSec: toSec(toBeat(n.onsetSec) + k), offsetSec: toSec(toBeat(n.offsetSec) + k) }));
-}
 
 const songs = [];
 for (const id of ids) songs.push(await loadAudioFixtureSong(id, beats));

@@ -12,7 +12,7 @@ import {
   type RecordingAnalysis,
 } from '../../src/audio-eval/score-arrangement.ts';
 import type { ArrangedNote } from '../../src/audio-eval/notes.ts';
-import { loadAudioFixtureSong, renderNotes, type AudioFixtureSong } from '../helpers/audio-fixture.ts';
+import { loadAudioFixtureSong, renderNotes, shiftBeats, type AudioFixtureSong } from '../helpers/audio-fixture.ts';
 
 /**
  * Sanity behaviour on a POP909 fixture song (first 48 beats of 098, FluidSynth): the ground-truth accompaniment
@@ -31,20 +31,6 @@ let analysis: RecordingAnalysis;
 async function score(notes: readonly ArrangedNote[]): Promise<ArrangementScore> {
   const len = song.recording.samples.length / song.recording.sampleRate;
   return scoreAgainstRecording(analysis, notes, await renderNotes(notes, len));
-}
-
-/** Moves notes by `k` beats along the beat grid (linear between beats). */
-function shiftBeats(notes: readonly ArrangedNote[], grid: Float64Array, k: number): ArrangedNote[] {
-  const toBeat = (t: number): number => {
-    let i = 0;
-    while (i + 2 < grid.length && grid[i + 1] <= t) i++;
-    return i + (t - grid[i]) / (grid[i + 1] - grid[i]);
-  };
-  const toSec = (b: number): number => {
-    const i = Math.min(grid.length - 2, Math.max(0, Math.floor(b)));
-    return grid[i] + (b - i) * (grid[i + 1] - grid[i]);
-  };
-  return notes.map((n) => ({ ...n, onsetSec: toSec(toBeat(n.onsetSec) + k), offsetSec: toSec(toBeat(n.offsetSec) + k) }));
 }
 
 beforeAll(async () => {

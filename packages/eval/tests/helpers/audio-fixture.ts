@@ -41,3 +41,20 @@ export async function renderNotes(notes: readonly ArrangedNote[], lengthSec: num
   const samples = await renderMidi(notesToMidiBytes(notes), { ...FLUIDSYNTH, sampleRate: ANALYSIS_SAMPLE_RATE });
   return { samples, sampleRate: ANALYSIS_SAMPLE_RATE };
 }
+
+/**
+ * Moves every note by `k` beats along the beat grid `grid` (beat times in seconds; linear between beats,
+ * extrapolated from the first and last beat intervals), e.g. a "one beat late" arrangement. Never mutates `notes`.
+ */
+export function shiftBeats(notes: readonly ArrangedNote[], grid: Float64Array, k: number): ArrangedNote[] {
+  const toBeat = (t: number): number => {
+    let i = 0;
+    while (i + 2 < grid.length && grid[i + 1] <= t) i++;
+    return i + (t - grid[i]) / (grid[i + 1] - grid[i]);
+  };
+  const toSec = (b: number): number => {
+    const i = Math.min(grid.length - 2, Math.max(0, Math.floor(b)));
+    return grid[i] + (b - i) * (grid[i + 1] - grid[i]);
+  };
+  return notes.map((n) => ({ ...n, onsetSec: toSec(toBeat(n.onsetSec) + k), offsetSec: toSec(toBeat(n.offsetSec) + k) }));
+}
