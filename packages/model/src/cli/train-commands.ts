@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { registerExecutorOptions, slurmFlagsWithoutSlurm, slurmOptionsFromFlags, type ExecutorFlags } from '@a2s/cluster';
 import { createProgress, createRng, InputError, readManifest, sha256File, type Split } from '@a2s/dataset';
-import { createBatchIterator } from '@a2s/features';
+import { createBatchIterator, type Batch } from '@a2s/features';
 import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
 import { PRESET_NAMES } from '../config/presets.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
@@ -90,6 +90,27 @@ function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrain
   return {
     epoch: (stage, _si, epoch) => make(stage, epoch),
     batchesPerEpoch: async () => (await make({ name: 'info', corruption: { type: 'none' } }, 0).info()).batchesPerEpoch,
+    validation: async (stage, _si, segments) => {
+      // a seeded sample spread over the whole valid split (shuffled once), with the stage's symbolic input
+      const it = createBatchIterator({
+        manifestPath,
+        split: 'valid',
+        batchSize: Math.min(32, segments),
+        features: cfg.features,
+        corruption: stage.corruption,
+        shuffle: true,
+        seed: createRng(cfg.seed).fork(`validation/${stage.name}`).int(2 ** 31),
+        cacheDir,
+      });
+      const out: Batch[] = [];
+      let n = 0;
+      for await (const b of it) {
+        out.push(b);
+        n += b.size;
+        if (n >= segments) break;
+      }
+      return out;
+    },
   };
 }
 

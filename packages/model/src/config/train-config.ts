@@ -89,6 +89,31 @@ export function defaultStages(variant: Variant): StageConfigInput[] {
   return referenceStages();
 }
 
+/**
+ * Validation during training (README "Validation and early stopping"): every `everySteps` steps of a stage and
+ * at its end, the loss and onset metrics on a fixed sample of the valid split go to `<run>/validation.jsonl`;
+ * stages listed in `earlyStop` end once `patience` passes in a row bring no better value, and end with the
+ * weights of their best pass.
+ */
+export const ValidationSchema = z
+  .object({
+    everySteps: z.number().int().positive(),
+    /** Validation segments: a seeded sample of the valid split, drawn once per stage (its corruption). */
+    segments: z.number().int().positive().default(256),
+    earlyStop: z
+      .object({
+        stages: z.array(StageNameSchema).min(1),
+        /** Passes without a new best before the stage stops. */
+        patience: z.number().int().positive(),
+        /** `onsetF1` (higher is better) or the validation `loss` (lower is better). */
+        metric: z.enum(['onsetF1', 'loss']).default('onsetF1'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ValidationConfig = z.infer<typeof ValidationSchema>;
+
 /** A training config file (configs/*.json). Everything but `preset` may be left out. */
 export const TrainConfigSchema = z
   .object({
@@ -108,6 +133,8 @@ export const TrainConfigSchema = z
     keepCheckpoints: z.number().int().min(1).default(2),
     /** null: the variant's default stages ({@link defaultStages}). */
     stages: z.array(StageConfigSchema).min(1).nullable().default(null),
+    /** null: no validation during training. */
+    validation: ValidationSchema.nullable().default(null),
   })
   .strict();
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
@@ -134,6 +161,9 @@ export function resolveTrainConfig(input: unknown): ResolvedTrainConfig {
   const model = ModelConfigSchema.parse(deepMerge(MODEL_PRESETS[cfg.preset as PresetName] as Record<string, unknown>, cfg.model));
   const stages = (cfg.stages ?? defaultStages(model.variant).map((s) => StageConfigSchema.parse(s))).map((s) => StageConfigSchema.parse(s));
   checkStageGraph(stages);
+  for (const name of cfg.validation?.earlyStop?.stages ?? []) {
+    if (!stages.some((s) => s.name === name)) throw new RangeError(`validation.earlyStop.stages: stage ${name} is not in this config (${stages.map((s) => s.name).join(', ')})`);
+  }
   return { ...cfg, model, stages };
 }
 

@@ -140,6 +140,12 @@ export function syntheticSource(o: SyntheticOptions & { batches: number; nanAt?:
       }
     },
     batchesPerEpoch: async () => o.batches,
+    // validation segments: other seeds than every training batch's
+    validation: async (_stage, _si, segments) => {
+      const out: Batch[] = [];
+      for (let i = 0; out.length * o.size < segments; i++) out.push(syntheticBatch({ ...o, seed: o.seed + 10_000 + i }));
+      return out;
+    },
   };
 }
 

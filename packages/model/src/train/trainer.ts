@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createRng, InputError, writeFileAtomic, type Rng } from '@a2s/dataset';
 import type { Batch } from '@a2s/features';
 import { scheduleValue } from '../config/model-config.ts';
-import { stageHasRelativeSchedule, stageLength, stageParent, type ResolvedTrainConfig, type StageConfig, type StageName } from '../config/train-config.ts';
+import { stageHasRelativeSchedule, stageLength, stageParent, trainedModeOf, type ResolvedTrainConfig, type StageConfig, type StageName } from '../config/train-config.ts';
 import { buildModel, type A2SModel, type TrainKnobs } from '../net/model.ts';
 import { batchToInputs, disposeInputs, findNonFinite } from '../net/inputs.ts';
 import { Adam } from './adam.ts';
@@ -16,12 +16,18 @@ import { trainStep, type LossValues } from './step.ts';
 import { DataParallel, type ParallelOptions } from './parallel/data-parallel.ts';
 import { WorkerFailedError } from './parallel/pool.ts';
 import { ensureTfRuntime } from '../tf/backend.ts';
+import { EarlyStopper, validate, type ValidationEntry } from './validation.ts';
 
 /** Where batches come from: one async iterable per (stage, epoch), deterministic for a given seed. */
 export interface BatchSource {
   epoch(stage: StageConfig, stageIndex: number, epoch: number): AsyncIterable<Batch>;
   /** Batches per epoch when known (progress bar total). */
   batchesPerEpoch?(): Promise<number>;
+  /**
+   * A fixed, seeded sample of about `segments` validation segments with the stage's symbolic input (its
+   * corruption); needed when the config has `validation`.
+   */
+  validation?(stage: StageConfig, stageIndex: number, segments: number): Promise<Batch[]>;
 }
 
 export interface TrainLogEntry {
@@ -57,6 +63,7 @@ export interface TrainOptions {
   /** Extra run.json fields (git commit, command line…). */
   runInfo?: Record<string, unknown>;
   onStep?: (e: TrainLogEntry) => void;
+  onValidation?: (e: ValidationEntry) => void;
   onMessage?: (line: string) => void;
   /** Data-parallel workers and micro-batches (default: one worker, whole batches: the plain single-pass step). */
   parallel?: ParallelOptions;
@@ -99,18 +106,18 @@ export function learningRate(stage: StageConfig, step: number): number {
 }
 
 /** The log's entries; a line cut by a kill (half-written JSON) is dropped, not the whole log. */
-async function readJsonl(file: string): Promise<TrainLogEntry[]> {
+async function readJsonl<T extends { globalStep: number; stage: StageName } = TrainLogEntry>(file: string): Promise<T[]> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
     return [];
   }
-  const out: TrainLogEntry[] = [];
+  const out: T[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      out.push(JSON.parse(line) as TrainLogEntry);
+      out.push(JSON.parse(line) as T);
     } catch {
       // a partial last line of a killed run
     }
@@ -148,6 +155,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
   let lastCheckpoint: string | null = null;
 
   const logPath = path.join(o.runDir, 'log.jsonl');
+  const valPath = path.join(o.runDir, 'validation.jsonl');
   if (o.resume) {
     const anyCheckpoint = hasLatest || (await fs.readdir(path.join(o.runDir, 'checkpoints')).catch(() => [] as string[])).some((n) => !n.startsWith('.') && n !== 'latest.json');
     if (!anyCheckpoint) throw new InputError({ file: o.runDir, message: 'nothing to resume: no checkpoints/latest.json' });
@@ -164,6 +172,8 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     // the log keeps only what the checkpoint has seen: steps after it are redone identically
     const kept = (await readJsonl(logPath)).filter((e) => e.globalStep <= pos!.globalStep);
     await writeFileAtomic(logPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
+    const keptVal = (await readJsonl<ValidationEntry>(valPath)).filter((e) => e.globalStep <= pos!.globalStep);
+    await writeFileAtomic(valPath, keptVal.map((e) => JSON.stringify(e) + '\n').join(''));
     say(`resuming ${checkpointName(pos)} (global step ${pos.globalStep})`);
   } else if (hasLatest && o.stages === undefined) {
     throw new InputError({ file: o.runDir, message: 'run folder already has checkpoints: pass --resume, or choose another --run-dir' });
@@ -191,6 +201,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
   }
 
   const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
+  const valBatches = new Map<string, Batch[]>();
   // The stage whose final weights are in `model` (null: none finished in this process / resumed mid-stage).
   let finishedInMemory: StageName | null = pos?.stageDone ? pos.stage : null;
   for (let si = 0; si < cfg.stages.length; si++) {
@@ -237,11 +248,52 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
         await writeFileAtomic(logPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
         say(`log.jsonl: dropped ${log.length - kept.length} line(s) of an unfinished earlier attempt at stage ${stage.name}; starting its log anew`);
       }
+      const vlog = await readJsonl<ValidationEntry>(valPath);
+      const vkept = vlog.filter((e) => e.stage !== stage.name);
+      if (vkept.length < vlog.length) await writeFileAtomic(valPath, vkept.map((e) => JSON.stringify(e) + '\n').join(''));
     }
     const p = pos!;
     await fs.writeFile(path.join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
     say(`stage ${stage.name}: ${stage.epochs} epoch(s)${stage.maxSteps ? `, at most ${stage.maxSteps} steps` : ''}, lr ${stage.lr}`);
     let stageFinished = false;
+    // validation and early stopping of this stage (README "Validation and early stopping")
+    const vcfg = cfg.validation ?? null;
+    const early = vcfg?.earlyStop && vcfg.earlyStop.stages.includes(stage.name) ? vcfg.earlyStop : null;
+    const stopper = early ? new EarlyStopper(early.metric, early.patience) : null;
+    if (stopper) for (const e of await readJsonl<ValidationEntry>(valPath)) if (e.stage === stage.name) stopper.record(e);
+    const bestRoot = path.join(o.runDir, 'best', stage.name);
+    let lastValidated = -1;
+    const validateNow = async (): Promise<void> => {
+      if (!vcfg || !model || lastValidated === p.stepInStage) return;
+      if (!o.source.validation) throw new InputError({ file: o.runDir, message: 'the config asks for validation, but the batch source has no validation split' });
+      const key = `${si}`;
+      let batches = valBatches.get(key);
+      if (!batches) {
+        batches = await o.source.validation(stage, si, vcfg.segments);
+        if (batches.length === 0) throw new InputError({ file: o.runDir, message: 'the config asks for validation, but the valid split has no segments' });
+        valBatches.set(key, batches);
+      }
+      const t0 = performance.now();
+      const mode = trainedModeOf(stage, cfg.model.variant) === 'autoregressive' ? 'autoregressive' : 'independent';
+      const r = await validate(model, batches, knobsAt(cfg, stage, p.stepInStage, stageSteps), mode, cfg.seed);
+      const best = stopper ? stopper.record({ ...r, step: p.stepInStage }) : false;
+      if (best) {
+        await saveCheckpoint({ runDir: bestRoot, model, adam: null, position: { ...p }, rngState: rng.getState(), config: cfg, manifestSha256: o.manifestSha256 ?? null, backend: o.backend });
+        await pruneCheckpoints(bestRoot, stage.name, 1);
+      }
+      const entry: ValidationEntry = { stage: stage.name, step: p.stepInStage, globalStep: p.globalStep, segments: r.segments, mode, loss: r.loss, losses: r.losses, metrics: r.metrics, best, timeSec: (performance.now() - t0) / 1000 };
+      await fs.appendFile(valPath, JSON.stringify(entry) + '\n');
+      lastValidated = p.stepInStage;
+      o.onValidation?.(entry);
+      say(`validation ${stage.name} step ${p.stepInStage}: loss ${r.loss.toFixed(4)}, onset F1 ${r.metrics.onsetF1.toFixed(4)} on ${r.segments} segments${best ? ' (best)' : ''}`);
+    };
+    /** At the end of an early-stopping stage: its best pass's weights become the stage's final weights. */
+    const restoreBest = async (): Promise<void> => {
+      if (!stopper || !model || stopper.best === null || stopper.bestStep === p.stepInStage) return;
+      const ck = await loadCheckpoint(bestRoot);
+      restoreInto(ck, model, null);
+      say(`stage ${stage.name} ends with the weights of its best validation pass (step ${stopper.bestStep})`);
+    };
     for (let epoch = p.epoch; epoch < stage.epochs && !stageFinished; epoch++) {
       let index = 0;
       for await (const batch of o.source.epoch(stage, si, epoch)) {
@@ -309,6 +361,14 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
         o.onStep?.(entry);
         const stageStepCap = stage.maxSteps !== null && p.stepInStage >= stage.maxSteps;
         if (stageStepCap) stageFinished = true;
+        if (vcfg && (stageFinished || p.stepInStage % vcfg.everySteps === 0)) {
+          await validateNow();
+          if (stopper?.exhausted && !stageFinished) {
+            stageFinished = true;
+            say(`stage ${stage.name} stops early at step ${p.stepInStage}: ${stopper.patience} validation pass(es) without a better ${stopper.metric}`);
+          }
+        }
+        if (stageFinished) await restoreBest();
         const stop = outOfBudget();
         if (stageFinished || stop || p.stepInStage % cfg.checkpointEverySteps === 0) {
           if (stageFinished) p.stageDone = true;
@@ -337,6 +397,8 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
               : `stage ${stage.name} saw no batches: the training split is empty`,
         });
       }
+      await validateNow();
+      await restoreBest();
       p.stageDone = true;
       lastCheckpoint = await saveCheckpoint({ runDir: o.runDir, model, adam, position: { ...p }, rngState: rng.getState(), config: cfg, manifestSha256: o.manifestSha256 ?? null, backend: o.backend });
       await pruneCheckpoints(o.runDir, stage.name, cfg.keepCheckpoints);
