@@ -258,8 +258,17 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--training-data <text>', 'what the model was trained on, for the model card', '')
     .option('--reproduce <text>', 'the commands that reproduce it, for the model card', '')
-    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string }) => {
-      const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce });
+    .option('--results <file.json>', 'test results (e.g. a2s compare --out JSON) to embed in the model card as they are')
+    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string }) => {
+      let results: unknown;
+      if (o.results !== undefined) {
+        try {
+          results = JSON.parse(await fs.readFile(o.results, 'utf8'));
+        } catch (err) {
+          throw new InputError({ file: o.results, message: `cannot read results JSON: ${(err as Error).message}`, cause: err });
+        }
+      }
+      const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results });
       process.stderr.write(`a2s export: ${info.parameters} parameters (${(info.bytes / 2 ** 20).toFixed(1)} MiB) → ${info.dir}\n`);
     });
 }

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { sha256, writeFileAtomic } from '@a2s/dataset';
 import { loadCheckpoint, packTensors, type CheckpointHeader } from './checkpoint.ts';
+import { stageLineage, type StageName } from '../config/train-config.ts';
 
 export interface ExportedModelInfo {
   /** The exported folder (holds header.json, tensors.bin, model-card.json). */
@@ -22,13 +23,67 @@ export interface ModelCard {
   reproduce: string;
   parameters: number;
   tensorsSha256: string;
+  /**
+   * What training did, read from the run folder's log.jsonl and validation.jsonl for the exported stage and
+   * the stages it started from (absent when the checkpoint is not inside a run folder with a log).
+   */
+  training?: {
+    stages: { stage: StageName; steps: number; trainSeconds: number; segments: number }[];
+    steps: number;
+    trainSeconds: number;
+    validation: { stage: StageName; step: number; globalStep: number; loss: number; onsetF1: number; best: boolean }[];
+  };
+  /** Test results supplied at export (`--results file.json`), embedded as given. */
+  results?: unknown;
+}
+
+/** Lines of a JSONL file (a cut last line skipped); [] when the file is missing. */
+async function readLines<T>(file: string): Promise<T[]> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // a half-written last line of a killed run
+    }
+  }
+  return out;
+}
+
+/** The training summary of the checkpoint's lineage from its run folder (`<run>/checkpoints/<name>`), or undefined. */
+async function trainingSummary(checkpointDir: string, header: CheckpointHeader): Promise<ModelCard['training']> {
+  const runDir = path.dirname(path.dirname(checkpointDir));
+  const log = await readLines<{ stage: StageName; step: number; globalStep: number; timeSec: number; segmentsPerSec: number }>(path.join(runDir, 'log.jsonl'));
+  if (log.length === 0) return undefined;
+  const index = header.config.stages.findIndex((s) => s.name === header.position.stage);
+  const lineage = index >= 0 ? stageLineage(header.config.stages, index) : [header.position.stage];
+  const stages = lineage.map((stage) => {
+    const lines = log.filter((e) => e.stage === stage && (stage !== header.position.stage || e.step <= header.position.stepInStage));
+    return {
+      stage,
+      steps: lines.length,
+      trainSeconds: Math.round(lines.reduce((t, e) => t + e.timeSec, 0)),
+      segments: Math.round(lines.reduce((n, e) => n + e.segmentsPerSec * e.timeSec, 0)),
+    };
+  });
+  const validation = (await readLines<{ stage: StageName; step: number; globalStep: number; loss: number; metrics: { onsetF1: number }; best: boolean }>(path.join(runDir, 'validation.jsonl')))
+    .filter((e) => lineage.includes(e.stage))
+    .map((e) => ({ stage: e.stage, step: e.step, globalStep: e.globalStep, loss: e.loss, onsetF1: e.metrics.onsetF1, best: e.best }));
+  return {
+    stages,
+    steps: stages.reduce((n, s) => n + s.steps, 0),
+    trainSeconds: stages.reduce((n, s) => n + s.trainSeconds, 0),
+    validation,
+  };
 }
 
 /**
  * Writes the `param:` tensors of the checkpoint at `from` (a checkpoint folder or a run folder) into `outDir`,
  * replacing it atomically (temporary folder, then rename).
  */
-export async function exportWeights(opts: { from: string; outDir: string; trainingData: string; reproduce: string }): Promise<ExportedModelInfo> {
+export async function exportWeights(opts: { from: string; outDir: string; trainingData: string; reproduce: string; results?: unknown }): Promise<ExportedModelInfo> {
   const ck = await loadCheckpoint(opts.from);
   const params = [...ck.values].filter(([name]) => name.startsWith('param:'));
   const { index: tensors, bin } = packTensors(params);
@@ -47,6 +102,9 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
     parameters,
     tensorsSha256,
   };
+  const training = await trainingSummary(ck.dir, ck.header);
+  if (training) card.training = training;
+  if (opts.results !== undefined) card.results = opts.results;
   const outDir = path.resolve(opts.outDir);
   const tmp = `${outDir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });

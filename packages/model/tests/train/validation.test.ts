@@ -7,6 +7,7 @@ import { selectBackend } from '../../src/tf/backend.ts';
 import { resolveTrainConfig, type ResolvedTrainConfig } from '../../src/config/train-config.ts';
 import { train } from '../../src/train/trainer.ts';
 import { findStageEnd, loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { exportWeights } from '../../src/train/export.ts';
 import { EarlyStopper, onsetCounts, type ValidationEntry } from '../../src/train/validation.ts';
 import { syntheticSource } from '../../src/testing/synthetic.ts';
 
@@ -125,6 +126,22 @@ describe('validation during training', () => {
     const wb = [...best.values.entries()].filter(([k]) => k.startsWith('param:')).map(([, v]) => v.data);
     expect(we.length).toBe(wb.length);
     for (let i = 0; i < we.length; i++) expect(Array.from(we[i])).toEqual(Array.from(wb[i]));
+  }, 240_000);
+
+  it('the exported model card carries the lineage\'s steps, time and validation curve', async () => {
+    const cfg = config({ steps: [3, 2, 2], validation: { everySteps: 2, segments: 4 } });
+    const dir = await tmp();
+    await train({ config: cfg, runDir: dir, source: source(), backend: 'wasm' });
+    const end = await findStageEnd(dir, 'pretrain');
+    const out = path.join(dir, 'exported');
+    await exportWeights({ from: end!, outDir: out, trainingData: 'synthetic', reproduce: 'npx vitest', results: { note: 'given' } });
+    const card = JSON.parse(await fs.readFile(path.join(out, 'model-card.json'), 'utf8'));
+    // pretrain's lineage is warmup → pretrain: dropscore's steps and passes are not in its card
+    expect(card.training.stages.map((s: { stage: string; steps: number }) => `${s.stage}:${s.steps}`)).toEqual(['warmup:3', 'pretrain:2']);
+    expect(card.training.steps).toBe(5);
+    expect(card.training.stages[0].segments).toBe(12);
+    expect(card.training.validation.map((v: { stage: string; step: number }) => `${v.stage}:${v.step}`)).toEqual(['warmup:2', 'warmup:3', 'pretrain:2']);
+    expect(card.results).toEqual({ note: 'given' });
   }, 240_000);
 
   it('refuses an early-stop stage that is not in the config', () => {
