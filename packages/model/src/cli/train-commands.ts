@@ -72,7 +72,7 @@ async function checkBatchFits(manifestPath: string, batchSize: number): Promise<
 }
 
 /** Batches from the dataset shards through features' iterator; one deterministic iterator per (stage, epoch). */
-function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrainConfig>, cacheDir: string | undefined): BatchSource {
+function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrainConfig>, cacheDir: string | undefined, memoryBudgetBytes?: number): BatchSource {
   const seedFor = (stage: string, epoch: number) => createRng(cfg.seed).fork(`${stage}/${epoch}`).int(2 ** 31);
   const make = (stage: { name: string; corruption: Parameters<typeof createBatchIterator>[0]['corruption'] }, epoch: number) =>
     createBatchIterator({
@@ -86,6 +86,7 @@ function datasetSource(manifestPath: string, cfg: ReturnType<typeof resolveTrain
       seed: seedFor(stage.name, epoch),
       cacheDir,
       dropLast: true,
+      memoryBudgetBytes,
     });
   return {
     epoch: (stage, _si, epoch) => make(stage, epoch),
@@ -130,6 +131,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--batch-size <n>', 'segments per batch (overrides the config / preset; at most the train split\'s segment count)')
     .option('--max-minutes <m>', 'stop after m minutes (with a checkpoint)')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
+    .option('--feature-memory <MiB>', "songs' audio features kept in memory between batches, MiB (default 2048: all of POP909's CQT features fit, so a shuffled batch reads no song from disk)", '2048')
     .option('--workers <n>', 'data-parallel worker threads, one backend each (default: one per core, at least 16 segments each; 1 = no workers)')
     .option('--micro-batch <n>', 'segments per forward/backward pass: gradient accumulation over micro-batches (default: the whole batch)')
     .option('--seed <n>', 'seed (overrides the config)');
@@ -171,7 +173,8 @@ export function registerTrainCommands(program: Command): void {
       }
       const backend = await selectBackend(parseBackend(o.backend as string | undefined));
       process.stderr.write(`a2s train: backend ${backend.active} (${backend.provider}), run folder ${runDir}\n`);
-      const source = datasetSource(manifest, cfg, o.featureCache as string | undefined);
+      const featureMiB = positiveInt('--feature-memory', o.featureMemory as string | undefined)!;
+      const source = datasetSource(manifest, cfg, o.featureCache as string | undefined, featureMiB * 2 ** 20);
       await checkBatchFits(manifest, cfg.batchSize);
       const maxSteps = positiveInt('--max-steps', o.maxSteps as string | undefined);
       const parallel = parallelFromFlags(o as { workers?: string; microBatch?: string }, backend.active, cfg.batchSize);
