@@ -8,6 +8,7 @@ import type { Pop909Song } from '../pop909/song.ts';
 import { STEPS_PER_BEAT, type Chord, type Note } from '../score/types.ts';
 import { InputError } from '../util/errors.ts';
 import type { Rng } from '../util/rng.ts';
+import { smfBytes, trackChunk, type TimedEvent } from './midi-writer.ts';
 
 /** Bump when the generator's output for the same song and seed changes (part of the per-song cache key). */
 export const BAND_GENERATOR_VERSION = 1;
@@ -628,7 +629,7 @@ const TICKS_PER_STEP = BAND_PPQ / STEPS_PER_BEAT;
  */
 export function encodeBandMidi(arr: BandArrangement, beatTimesSec: Float64Array): Uint8Array {
   const pre = beatTimesSec[0] > 0 ? BAND_PPQ : 0;
-  const conductor: Ev[] = [];
+  const conductor: TimedEvent[] = [];
   const us = Array.from(beatTimesSec, (t) => Math.round(t * 1e6));
   let tick = 0;
   if (pre > 0) {
@@ -637,11 +638,11 @@ export function encodeBandMidi(arr: BandArrangement, beatTimesSec: Float64Array)
   }
   for (let i = 0; i + 1 < us.length; i++, tick += BAND_PPQ) conductor.push({ tick, order: 0, bytes: tempo(us[i + 1] - us[i]) });
   conductor.push({ tick: 0, order: 1, bytes: [0xff, 0x58, 0x04, 4, 2, 24, 8] });
-  const chunks = [chunk(conductor)];
+  const chunks = [trackChunk(conductor)];
   for (const p of arr.parts) {
     const ch = p.channel;
     const name = Array.from(p.name, (c) => c.charCodeAt(0) & 127);
-    const ev: Ev[] = [
+    const ev: TimedEvent[] = [
       { tick: 0, order: -2, bytes: [0xff, 0x03, name.length, ...name] },
       { tick: 0, order: -1, bytes: [0xc0 | ch, p.program & 127] },
       { tick: 0, order: -1, bytes: [0xb0 | ch, 7, p.volume & 127] },
@@ -656,45 +657,12 @@ export function encodeBandMidi(arr: BandArrangement, beatTimesSec: Float64Array)
       ev.push({ tick: on, order: 3, bytes: [0x90 | ch, n.pitch & 127, n.velocity & 127] });
       ev.push({ tick: Math.max(on + 1, off), order: 1, bytes: [0x80 | ch, n.pitch & 127, 64] });
     }
-    chunks.push(chunk(ev));
+    chunks.push(trackChunk(ev));
   }
-  const header = [0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 1, (chunks.length >> 8) & 255, chunks.length & 255, (BAND_PPQ >> 8) & 255, BAND_PPQ & 255];
-  const out = new Uint8Array(header.length + chunks.reduce((s, c) => s + c.length, 0));
-  out.set(header, 0);
-  let at = header.length;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-interface Ev {
-  tick: number;
-  order: number;
-  bytes: number[];
+  return smfBytes(chunks, BAND_PPQ);
 }
 
 function tempo(microsPerQuarter: number): number[] {
   const mpq = Math.max(1, Math.min(0xffffff, microsPerQuarter));
   return [0xff, 0x51, 0x03, (mpq >> 16) & 255, (mpq >> 8) & 255, mpq & 255];
-}
-
-function chunk(events: Ev[]): Uint8Array {
-  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.tick - b.e.tick || a.e.order - b.e.order || a.i - b.i);
-  const body: number[] = [];
-  let last = 0;
-  for (const { e } of sorted) {
-    const delta = e.tick - last;
-    const vlq = [delta & 0x7f];
-    for (let v = delta >>> 7; v > 0; v >>>= 7) vlq.unshift((v & 0x7f) | 0x80);
-    body.push(...vlq, ...e.bytes);
-    last = e.tick;
-  }
-  body.push(0, 0xff, 0x2f, 0);
-  const out = new Uint8Array(8 + body.length);
-  out.set([0x4d, 0x54, 0x72, 0x6b], 0);
-  new DataView(out.buffer).setUint32(4, body.length);
-  out.set(body, 8);
-  return out;
 }

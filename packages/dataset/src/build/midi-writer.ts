@@ -4,7 +4,7 @@ type Midi = InstanceType<typeof tonejsMidi.Midi>;
 type MidiTrack = Midi['tracks'][number];
 
 /** One channel event or meta event at an absolute tick; `order` breaks ties at equal ticks. */
-interface TimedEvent {
+export interface TimedEvent {
   tick: number;
   order: number;
   bytes: number[];
@@ -49,7 +49,12 @@ export function encodeSmf(midi: Midi, tracks: readonly { track: MidiTrack; chann
     }
     chunks.push(trackChunk(events));
   }
-  const header = [...ascii('MThd'), 0, 0, 0, 6, 0, 1, (chunks.length >> 8) & 255, chunks.length & 255, (midi.header.ppq >> 8) & 255, midi.header.ppq & 255];
+  return smfBytes(chunks, midi.header.ppq);
+}
+
+/** A format-1 Standard MIDI File: the `MThd` header (track count, `ppq` ticks per quarter note), then `chunks` in order. */
+export function smfBytes(chunks: readonly Uint8Array[], ppq: number): Uint8Array {
+  const header = [...ascii('MThd'), 0, 0, 0, 6, 0, 1, (chunks.length >> 8) & 255, chunks.length & 255, (ppq >> 8) & 255, ppq & 255];
   const total = header.length + chunks.reduce((s, c) => s + c.length, 0);
   const out = new Uint8Array(total);
   out.set(header, 0);
@@ -69,7 +74,11 @@ function ascii(text: string): number[] {
   return Array.from(text, (c) => c.charCodeAt(0));
 }
 
-function trackChunk(events: TimedEvent[]): Uint8Array {
+/**
+ * An `MTrk` chunk of `events`, sorted by tick, then `order`, then position in `events` (stable); delta times
+ * as variable-length quantities; End-of-Track appended.
+ */
+export function trackChunk(events: readonly TimedEvent[]): Uint8Array {
   const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.tick - b.e.tick || a.e.order - b.e.order || a.i - b.i);
   const body: number[] = [];
   let last = 0;
