@@ -1,15 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '@a2s/dataset';
-import { registerEvalCommands } from '../../src/cli/index.ts';
 import { notesToMidiBytes } from '../../src/audio-eval/notes.ts';
 import { AUDIO_METRICS } from '../../src/audio-eval/score-arrangement.ts';
 import { compareSystems, readMetricsTable } from '../../src/scoring/index.ts';
 import type { AudioSummaryFile } from '../../src/audio-eval/evaluate-audio.ts';
 import { loadAudioFixtureSong } from '../helpers/audio-fixture.ts';
+import { a2s } from '../helpers/eval-cli.ts';
 
 let dir = '';
 
@@ -29,24 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function a2s(...args: string[]): Promise<string> {
-  const program = new Command('a2s').exitOverride();
-  registerEvalCommands(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'a2s', ...args]);
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-  }
-  return out;
-}
 
 describe('a2s eval-audio', () => {
   it('scores one MIDI arrangement against its recording and prints every metric', async () => {

@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerEvalCommands } from '../../src/cli/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetricsTable, type SummaryFile } from '../../src/scoring/index.ts';
 import { buildFixtureDataset } from '../helpers/fixture-dataset.ts';
+import { a2s } from '../helpers/eval-cli.ts';
 
 let dir = '';
 let manifest = '';
@@ -18,24 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function a2s(...args: string[]): Promise<string> {
-  const program = new Command('a2s').exitOverride();
-  registerEvalCommands(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'a2s', ...args]);
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-  }
-  return out;
-}
 
 describe('a2s baseline + a2s eval on fixture songs', () => {
   it('writes baseline prediction folders and scores them into metrics.arrow and summary.json', async () => {
