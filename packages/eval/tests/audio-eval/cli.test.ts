@@ -23,7 +23,7 @@ beforeAll(async () => {
     await writeWav(join(dir, 'swapped', `${s.id}.wav`), s.recording.samples, s.recording.sampleRate);
     await writeFile(join(dir, 'swapped', `${s.id}.mid`), notesToMidiBytes(songs[1 - i].notes));
   }
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -34,7 +34,7 @@ describe('a2s eval-audio', () => {
     const out = await a2s('eval-audio', '--arrangement', join(dir, 'own', '098.mid'), '--recording', join(dir, 'own', '098.wav'), '-q');
     expect(out).toContain('098:');
     for (const m of AUDIO_METRICS) expect(out, m.name).toContain(m.name);
-  }, 60_000);
+  }, 300_000);
 
   it('scores folders of pairs into metrics.arrow + summary.json that a2s compare reads', async () => {
     await a2s('eval-audio', '--pairs', join(dir, 'own'), '--system', 'own', '--out', join(dir, 'out-own'), '-q', '--resamples', '200');
@@ -63,7 +63,7 @@ describe('a2s eval-audio', () => {
     expect(summary.config.arrangementChroma).toBe('notes');
     const metrics = new Set(summary.rows.map((r) => r.metric));
     for (const m of AUDIO_METRICS) expect(metrics.has(m.name), m.name).toBe(!m.needsRendering);
-  }, 60_000);
+  }, 300_000);
 
   it('bad input is a clear error naming the file or the missing option', async () => {
     await expect(a2s('eval-audio', '--arrangement', join(dir, 'own', '098.mid'))).rejects.toThrow(/--recording/);
