@@ -27,6 +27,8 @@ export const ReportOptionsSchema = z
     audioSegments: z.number().int().min(0).max(8).default(2),
     /** Most points per series in a training curve (longer logs are averaged into buckets). */
     maxCurvePoints: z.number().int().min(10).default(400),
+    /** Logged steps in the moving average of the training loss in a learning curve; 0: about 1/50 of the log. */
+    learningCurveWindow: z.number().int().min(0).default(0),
     /** PNG pixels per SVG pixel. */
     pngScale: z.number().positive().max(8).default(2),
     /** SoundFont used by FluidSynth for the audio previews. */

@@ -28,7 +28,7 @@ export function reportCommand(): Command {
   return new Command('report')
     .description('Build the results report: HTML page, figures (SVG/PNG/CSV), results.md and results.tex')
     .requiredOption('--eval <dir>', 'eval output folder (summary.json, metrics.arrow)')
-    .option('--runs <dir...>', 'training run folders with log.jsonl', [] as string[])
+    .option('--runs <dir...>', 'training run folders with log.jsonl (and validation.jsonl, when present: a learning-curve figure)', [] as string[])
     .option('--manifest <file>', 'dataset manifest.json, or a dataset-stats.json written by an earlier report')
     .option('--predictions <dir...>', 'prediction folders (predictions.json + shards/), one per system', [] as string[])
     .option('--leakage <file...>', 'leakage.json files of a2s leakage (one per dataset), shown in the dataset section and leakage.md', [] as string[])

@@ -10,6 +10,7 @@ export {
   type EvalResults,
 } from './eval-results.ts';
 export { readTrainingLog, readTrainingRun, type TrainingLogEntry, type TrainingRun } from './training-log.ts';
+export { readValidationLog, type ValidationEntry, type ValidationLog } from './validation-log.ts';
 export {
   readPredictionFolder,
   toSegmentNotes,

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '@a2s/dataset';
 import { z } from 'zod';
+import { readValidationLog, type ValidationEntry } from './validation-log.ts';
 
 const finite = z.number().nullish();
 /** A schedule value: one number, or one per component (e.g. klWeight {chd, aud, sym}). */
@@ -48,6 +49,10 @@ export interface TrainingRun {
   readonly name: string;
   readonly dir: string;
   readonly entries: readonly TrainingLogEntry[];
+  /** Validation passes from `<dir>/validation.jsonl`; empty when the run has no such file. */
+  readonly validation: readonly ValidationEntry[];
+  /** Lines of validation.jsonl that were skipped, `<file>:<line>: <why>`. */
+  readonly warnings: readonly string[];
 }
 
 function toRecord(v: number | Record<string, number | null> | null | undefined): Record<string, number | null> {
@@ -94,8 +99,13 @@ export async function readTrainingLog(path: string): Promise<TrainingLogEntry[]>
   return entries;
 }
 
-/** Reads a training run folder (`<dir>/log.jsonl`); the run is named after its folder. */
+/**
+ * Reads a training run folder: `<dir>/log.jsonl` (required) and `<dir>/validation.jsonl` (optional; its bad
+ * lines are skipped with a warning). The run is named after its folder.
+ */
 export async function readTrainingRun(dir: string): Promise<TrainingRun> {
   const abs = resolve(dir);
-  return { name: basename(abs), dir: abs, entries: await readTrainingLog(join(abs, 'log.jsonl')) };
+  const entries = await readTrainingLog(join(abs, 'log.jsonl'));
+  const validation = await readValidationLog(join(abs, 'validation.jsonl'));
+  return { name: basename(abs), dir: abs, entries, validation: validation.entries, warnings: validation.warnings };
 }

@@ -9,12 +9,14 @@ import { metricBarsFigure } from '../figures/metric-bars.ts';
 import { songDistributionFigure } from '../figures/song-distribution.ts';
 import { pianoRollFigure, segmentLabel } from '../figures/piano-roll.ts';
 import { trainingCurvesFigure } from '../figures/training-curves.ts';
+import { learningCurveFigure } from '../figures/learning-curve.ts';
 import type { ReadManifest, ReadSegments, ReadShard } from '../inputs/dataset-access.ts';
 import { computeDatasetStats, isDatasetStatsJson, readDatasetStatsJson, type DatasetStats } from '../inputs/dataset-stats.ts';
 import { DEFAULT_VARIANT, readEvalDir, type SummaryRow } from '../inputs/eval-results.ts';
 import { resolveMetricInfo } from '../inputs/metric-info.ts';
 import { readPredictionFolder, type SegmentNotes } from '../inputs/predictions.ts';
 import { readTrainingRun } from '../inputs/training-log.ts';
+import { trainingHtml, trainingMarkdown } from './training-section.ts';
 import { toCsv } from '../render/csv.ts';
 import { renderSvg, svgToPng } from '../render/render.ts';
 import { leakageHtml, leakageMarkdown, readLeakageFile } from './leakage.ts';
@@ -83,7 +85,7 @@ async function loadDatasetStats(manifest: string, io: BuildReportInput['io']): P
 
 /**
  * Builds the report folder: index.html (self-contained), results.md/.tex/.csv, figures/<id>.{svg,png,csv,vl.json},
- * audio/*.wav and dataset-stats.json when a manifest was given. Equal inputs and options give equal bytes.
+ * training.md when runs were given, audio/*.wav and dataset-stats.json when a manifest was given. Equal inputs and options give equal bytes.
  */
 export async function buildReport(input: BuildReportInput): Promise<BuildReportResult> {
   const opts: ReportOptions = ReportOptionsSchema.parse(input.options ?? {});
@@ -121,7 +123,15 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
 
   const runs = await Promise.all([...(input.runDirs ?? [])].map((d) => readTrainingRun(d)));
   runs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const run of runs) figures.push(trainingCurvesFigure(run, { maxPoints: opts.maxCurvePoints }));
+  const trainingRuns = runs.map((run) => {
+    warnings.push(...run.warnings);
+    const curves = [trainingCurvesFigure(run, { maxPoints: opts.maxCurvePoints })];
+    const learning = learningCurveFigure(run, { maxPoints: opts.maxCurvePoints, window: opts.learningCurveWindow });
+    if (learning !== null) curves.push(learning);
+    figures.push(...curves);
+    return { run, figures: curves };
+  });
+  if (runs.length > 0) await write('training.md', trainingMarkdown(trainingRuns));
 
   if (input.manifest !== undefined) {
     const stats = await loadDatasetStats(input.manifest, input.io);
@@ -204,6 +214,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       notes: warnings,
       datasetHtml: leakageHtml(leakage),
       scoresHtml: scoresSection,
+      training: runs.length > 0 ? { figureIds: trainingRuns.flatMap((r) => r.figures.map((f) => f.id)), html: trainingHtml(trainingRuns) } : undefined,
     },
     await loadVegaRuntime(),
   );

@@ -27,6 +27,11 @@ export interface HtmlPageInput {
   readonly datasetHtml?: string;
   /** Engraved openings of the test songs with their piano rolls (`scoresHtml`), shown after the figures. */
   readonly scoresHtml?: string;
+  /**
+   * The training section, after the figures: the figures with these ids (training curves, learning curves)
+   * are shown there instead of under Figures, after `html` (e.g. how each run was validated).
+   */
+  readonly training?: { readonly figureIds: readonly string[]; readonly html: string };
 }
 
 /** Reads the Vega runtime shipped in node_modules (vega/build/vega.min.js) to inline it into the page. */
@@ -58,7 +63,7 @@ dl.metrics dd { margin: 0; color: #444; }
 
 /** The self-contained HTML page: results table, every figure drawn by the inlined Vega runtime, audio previews. */
 export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): string {
-  const figureHtml = input.figures.map((f, i) => {
+  const figureBlocks = input.figures.map((f, i) => {
     const stem = input.figureStem(f);
     return [
       `<figure class="figure" id="fig-${htmlEscape(f.id)}">`,
@@ -68,6 +73,13 @@ export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): strin
       `</figure>`,
     ].join('\n');
   });
+  const trainingIds = new Set(input.training?.figureIds ?? []);
+  const figureHtml = figureBlocks.filter((_, i) => !trainingIds.has(input.figures[i]!.id));
+  const trainingFigures = figureBlocks.filter((_, i) => trainingIds.has(input.figures[i]!.id));
+  const trainingHtml =
+    trainingFigures.length > 0 || (input.training?.html ?? '') !== ''
+      ? ['<section id="training"><h2>Training</h2>', input.training?.html ?? '', ...trainingFigures, '</section>']
+      : [];
   const specs = input.figures.map((f, i) => `<script type="application/json" id="spec-${i}">${scriptJson(compileToVega(f.spec))}</script>`);
   const audioHtml: string[] = [];
   if (input.audio.length > 0) {
@@ -120,6 +132,7 @@ export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): strin
     '<section id="figures"><h2>Figures</h2>',
     ...figureHtml,
     '</section>',
+    ...trainingHtml,
     ...(input.scoresHtml ? [input.scoresHtml] : []),
     ...audioHtml,
     `<script>${vegaRuntime.replace(/<\/script/gi, '<\\/script')}</script>`,

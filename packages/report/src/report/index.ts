@@ -3,3 +3,4 @@ export { renderReadmeSnippet, type ReadmeSnippetOptions } from './readme-snippet
 export { renderHtmlPage, loadVegaRuntime, type HtmlPageInput, type AudioClip } from './html.ts';
 export { renderClipsToWav, canSynthesize, stepToSec, parseWav16, encodeWav16Mono, type SynthOptions, type ClipNotes } from './audio.ts';
 export { selectComparison, evenlySpaced, type Comparison } from './comparison.ts';
+export { trainingMarkdown, trainingHtml, type TrainingSectionRun } from './training-section.ts';
