@@ -102,7 +102,7 @@ export function validationSummary(run: TrainingRun): string | null {
  * Learning curve of one run against its global step: training loss (moving average over `window` logged
  * steps within a stage, then averaged to at most `maxPoints` points per stage) with the validation loss on
  * one panel, validation onset F1 on a second; colour by stage, dashed rules at stage boundaries, a diamond
- * on each stage's best pass. Null when the run has no validation pass.
+ * on each stage's best pass. Null when the run has no validation pass (or nothing finite to draw).
  */
 export function learningCurveFigure(run: TrainingRun, opts: { maxPoints?: number; window?: number } = {}): Figure | null {
   if (run.validation.length === 0) return null;
@@ -128,6 +128,7 @@ export function learningCurveFigure(run: TrainingRun, opts: { maxPoints?: number
       if (f1 !== null && f1 !== undefined && Number.isFinite(f1)) data.push({ ...row, panel: 'onset F1', value: f1 });
     }
   }
+  if (data.length === 0) return null;
   const boundaries: { stage: string; globalStep: number }[] = [];
   for (const stage of stages.slice(1)) {
     const starts = [

@@ -120,6 +120,9 @@ describe('learning curve', () => {
     expect(run.warnings).toEqual([]);
     expect(learningCurveFigure(run)).toBeNull();
     expect(validationSummary(run)).toBeNull();
+    // Passes with nothing finite to draw (no loss, no onset F1) and no training log: no figure either.
+    const pass = { stage: 'pretrain', step: 50, globalStep: 50, segments: 8, mode: null, loss: null, losses: {}, metrics: {}, best: false, timeSec: null };
+    expect(learningCurveFigure({ ...run, entries: [], validation: [pass] })).toBeNull();
     // The committed fixture runs predate validation: still read as before.
     expect((await readTrainingRun(RUN_DIRS[0]!)).validation).toEqual([]);
   });
