@@ -1,9 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { InputError } from '@a2s/dataset';
 import { z } from 'zod';
 import { readValidationLog, type ValidationEntry } from './validation-log.ts';
+import { jsonlLines } from './jsonl.ts';
 
 const finite = z.number().nullish();
 /** A schedule value: one number, or one per component (e.g. klWeight {chd, aud, sym}). */
@@ -64,18 +64,10 @@ function toRecord(v: number | Record<string, number | null> | null | undefined):
 export async function readTrainingLog(path: string): Promise<TrainingLogEntry[]> {
   if (!existsSync(path)) throw new InputError({ file: path, message: 'training log not found' });
   const entries: TrainingLogEntry[] = [];
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new InputError({ file: path, line: lineNo, message: 'not valid JSON' });
-    }
-    const parsed = LogLineSchema.safeParse(json);
+  for await (const line of jsonlLines(path)) {
+    const lineNo = line.lineNo;
+    if ('invalid' in line) throw new InputError({ file: path, line: lineNo, message: 'not valid JSON' });
+    const parsed = LogLineSchema.safeParse(line.json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new InputError({ file: path, line: lineNo, message: `invalid log entry at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}` });

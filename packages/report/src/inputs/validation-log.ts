@@ -1,5 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
+import { jsonlLines } from './jsonl.ts';
 import { z } from 'zod';
 
 const finite = z.number().nullish();
@@ -54,19 +54,13 @@ export async function readValidationLog(path: string): Promise<ValidationLog> {
   if (!existsSync(path)) return { entries: [], warnings: [] };
   const entries: ValidationEntry[] = [];
   const warnings: string[] = [];
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
+  for await (const line of jsonlLines(path)) {
+    const lineNo = line.lineNo;
+    if ('invalid' in line) {
       warnings.push(`${path}:${lineNo}: not valid JSON, line skipped`);
       continue;
     }
-    const parsed = ValidationLineSchema.safeParse(json);
+    const parsed = ValidationLineSchema.safeParse(line.json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       warnings.push(`${path}:${lineNo}: invalid validation entry at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}, line skipped`);
