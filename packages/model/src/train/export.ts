@@ -7,6 +7,7 @@ import path from 'node:path';
 import { sha256, writeFileAtomic } from '@a2s/dataset';
 import { loadCheckpoint, packTensors, type CheckpointHeader } from './checkpoint.ts';
 import { stageLineage, type StageName } from '../config/train-config.ts';
+import { readJsonl } from './jsonl.ts';
 
 export interface ExportedModelInfo {
   /** The exported folder (holds header.json, tensors.bin, model-card.json). */
@@ -37,25 +38,10 @@ export interface ModelCard {
   results?: unknown;
 }
 
-/** Lines of a JSONL file (a cut last line skipped); [] when the file is missing. */
-async function readLines<T>(file: string): Promise<T[]> {
-  const text = await fs.readFile(file, 'utf8').catch(() => '');
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // a half-written last line of a killed run
-    }
-  }
-  return out;
-}
-
 /** The training summary of the checkpoint's lineage from its run folder (`<run>/checkpoints/<name>`), or undefined. */
 async function trainingSummary(checkpointDir: string, header: CheckpointHeader): Promise<ModelCard['training']> {
   const runDir = path.dirname(path.dirname(checkpointDir));
-  const log = await readLines<{ stage: StageName; step: number; globalStep: number; timeSec: number; segmentsPerSec: number }>(path.join(runDir, 'log.jsonl'));
+  const log = await readJsonl<{ stage: StageName; step: number; globalStep: number; timeSec: number; segmentsPerSec: number }>(path.join(runDir, 'log.jsonl'));
   if (log.length === 0) return undefined;
   const index = header.config.stages.findIndex((s) => s.name === header.position.stage);
   const lineage = index >= 0 ? stageLineage(header.config.stages, index) : [header.position.stage];
@@ -68,7 +54,7 @@ async function trainingSummary(checkpointDir: string, header: CheckpointHeader):
       segments: Math.round(lines.reduce((n, e) => n + e.segmentsPerSec * e.timeSec, 0)),
     };
   });
-  const validation = (await readLines<{ stage: StageName; step: number; globalStep: number; loss: number; metrics: { onsetF1: number }; best: boolean }>(path.join(runDir, 'validation.jsonl')))
+  const validation = (await readJsonl<{ stage: StageName; step: number; globalStep: number; loss: number; metrics: { onsetF1: number }; best: boolean }>(path.join(runDir, 'validation.jsonl')))
     .filter((e) => lineage.includes(e.stage))
     .map((e) => ({ stage: e.stage, step: e.step, globalStep: e.globalStep, loss: e.loss, onsetF1: e.metrics.onsetF1, best: e.best }));
   return {

@@ -17,6 +17,7 @@ import { DataParallel, type ParallelOptions } from './parallel/data-parallel.ts'
 import { WorkerFailedError } from './parallel/pool.ts';
 import { ensureTfRuntime } from '../tf/backend.ts';
 import { EarlyStopper, validate, type ValidationEntry } from './validation.ts';
+import { keepJsonl, readJsonl } from './jsonl.ts';
 
 /** Where batches come from: one async iterable per (stage, epoch), deterministic for a given seed. */
 export interface BatchSource {
@@ -105,26 +106,6 @@ export function learningRate(stage: StageConfig, step: number): number {
   return Math.max(stage.lr * Math.pow(stage.lrDecay, step), stage.lr * stage.lrMinFactor);
 }
 
-/** The log's entries; a line cut by a kill (half-written JSON) is dropped, not the whole log. */
-async function readJsonl<T extends { globalStep: number; stage: StageName } = TrainLogEntry>(file: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // a partial last line of a killed run
-    }
-  }
-  return out;
-}
-
 /** Runs (or resumes) training into `runDir`. */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const dp = o.parallel ? new DataParallel(o.parallel) : null;
@@ -170,10 +151,9 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     pos = ck.header.position;
     lastCheckpoint = ck.dir;
     // the log keeps only what the checkpoint has seen: steps after it are redone identically
-    const kept = (await readJsonl(logPath)).filter((e) => e.globalStep <= pos!.globalStep);
-    await writeFileAtomic(logPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
-    const keptVal = (await readJsonl<ValidationEntry>(valPath)).filter((e) => e.globalStep <= pos!.globalStep);
-    await writeFileAtomic(valPath, keptVal.map((e) => JSON.stringify(e) + '\n').join(''));
+    const seen = (e: { globalStep: number }) => e.globalStep <= pos!.globalStep;
+    await keepJsonl(logPath, seen);
+    await keepJsonl(valPath, seen);
     say(`resuming ${checkpointName(pos)} (global step ${pos.globalStep})`);
   } else if (hasLatest && o.stages === undefined) {
     throw new InputError({ file: o.runDir, message: 'run folder already has checkpoints: pass --resume, or choose another --run-dir' });
@@ -242,15 +222,10 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
       pos = { stage: stage.name, stageIndex: si, stepInStage: 0, globalStep: pos?.globalStep ?? 0, epoch: 0, batchInEpoch: 0, stageDone: false };
       // the stage starts at step 0: log lines of an earlier, unfinished attempt at it (a run killed before its
       // first checkpoint) are dropped, so the log never continues a dead run's steps
-      const log = await readJsonl(logPath);
-      const kept = log.filter((e) => e.stage !== stage.name);
-      if (kept.length < log.length) {
-        await writeFileAtomic(logPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
-        say(`log.jsonl: dropped ${log.length - kept.length} line(s) of an unfinished earlier attempt at stage ${stage.name}; starting its log anew`);
-      }
-      const vlog = await readJsonl<ValidationEntry>(valPath);
-      const vkept = vlog.filter((e) => e.stage !== stage.name);
-      if (vkept.length < vlog.length) await writeFileAtomic(valPath, vkept.map((e) => JSON.stringify(e) + '\n').join(''));
+      const other = (e: { stage: StageName }) => e.stage !== stage.name;
+      const dropped = await keepJsonl(logPath, other);
+      if (dropped > 0) say(`log.jsonl: dropped ${dropped} line(s) of an unfinished earlier attempt at stage ${stage.name}; starting its log anew`);
+      await keepJsonl(valPath, other);
     }
     const p = pos!;
     await fs.writeFile(path.join(o.runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
