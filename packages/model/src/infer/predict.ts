@@ -102,13 +102,20 @@ export async function arrangeSegments(
       });
       return [r.pitch, r.durBits];
     });
-    const p = (await pitch.data()) as Int32Array;
-    const d = (await dur.data()) as Int32Array;
-    pitch.dispose();
-    dur.dispose();
-    const perP = 32 * SLOTS;
-    for (let i = 0; i < chunk.length; i++) out.push(predictionToNotes(p.subarray(i * perP, (i + 1) * perP), d.subarray(i * perP * 5, (i + 1) * perP * 5), SLOTS));
+    out.push(...(await decodedNotes(pitch, dur, chunk.length)));
   }
+  return out;
+}
+
+/** Notes of each of `count` decoded segments from the decoder's pitch indices and duration bits (both disposed). */
+export async function decodedNotes(pitch: tf.Tensor, dur: tf.Tensor, count: number): Promise<Note[][]> {
+  const p = (await pitch.data()) as Int32Array;
+  const d = (await dur.data()) as Int32Array;
+  pitch.dispose();
+  dur.dispose();
+  const perP = 32 * SLOTS;
+  const out: Note[][] = [];
+  for (let i = 0; i < count; i++) out.push(predictionToNotes(p.subarray(i * perP, (i + 1) * perP), d.subarray(i * perP * 5, (i + 1) * perP * 5), SLOTS));
   return out;
 }
 

@@ -181,7 +181,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
   }
 
   const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
-  const valBatches = new Map<string, Batch[]>();
+  const valBatches = new Map<number, Batch[]>();
   // The stage whose final weights are in `model` (null: none finished in this process / resumed mid-stage).
   let finishedInMemory: StageName | null = pos?.stageDone ? pos.stage : null;
   for (let si = 0; si < cfg.stages.length; si++) {
@@ -241,12 +241,11 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     const validateNow = async (): Promise<void> => {
       if (!vcfg || !model || lastValidated === p.stepInStage) return;
       if (!o.source.validation) throw new InputError({ file: o.runDir, message: 'the config asks for validation, but the batch source has no validation split' });
-      const key = `${si}`;
-      let batches = valBatches.get(key);
+      let batches = valBatches.get(si);
       if (!batches) {
         batches = await o.source.validation(stage, si, vcfg.segments);
         if (batches.length === 0) throw new InputError({ file: o.runDir, message: 'the config asks for validation, but the valid split has no segments' });
-        valBatches.set(key, batches);
+        valBatches.set(si, batches);
       }
       const t0 = performance.now();
       const mode = trainedModeOf(stage, cfg.model.variant) === 'autoregressive' ? 'autoregressive' : 'independent';

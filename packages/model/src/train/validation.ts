@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, SEGMENT_BEATS, type Note } from '@a2s/dataset';
 import { PIANOTREE_SIZE, pianoTreeToNotes, type Batch } from '@a2s/features';
 import { forwardLoss, infer, type A2SModel, type TrainKnobs } from '../net/model.ts';
-import { batchToInputs, disposeInputs, SLOTS } from '../net/inputs.ts';
-import { predictionToNotes } from '../infer/tree-notes.ts';
+import { batchToInputs, disposeInputs } from '../net/inputs.ts';
+import { decodedNotes } from '../infer/predict.ts';
 import { LOSS_TERMS, type LossValues } from './step.ts';
 import type { StageName } from '../config/train-config.ts';
 
@@ -90,12 +90,9 @@ export async function validate(
         });
         return [r.pitch, r.durBits];
       });
-      const p = (await pitch.data()) as Int32Array;
-      const d = (await dur.data()) as Int32Array;
-      tf.dispose([pitch, dur]);
-      const perP = 32 * SLOTS;
+      const predictedNotes = await decodedNotes(pitch, dur, batch.size);
       for (let i = 0; i < batch.size; i++) {
-        const predicted = predictionToNotes(p.subarray(i * perP, (i + 1) * perP), d.subarray(i * perP * 5, (i + 1) * perP * 5), SLOTS);
+        const predicted = predictedNotes[i];
         const target = pianoTreeToNotes(batch.pianoTree.subarray(i * PIANOTREE_SIZE, (i + 1) * PIANOTREE_SIZE));
         const c = onsetCounts(predicted, target);
         counts.hits += c.hits;
