@@ -51,3 +51,4 @@ export {
   type CompStyle,
   type PartKind,
 } from './band.ts';
+export { encodeSmf } from './midi-writer.ts';

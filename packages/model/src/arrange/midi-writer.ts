@@ -1,5 +1,5 @@
 import tonejsMidi from '@tonejs/midi';
-import { STEPS_PER_BEAT, type Note } from '@a2s/dataset';
+import { STEPS_PER_BEAT, encodeSmf, type Note } from '@a2s/dataset';
 
 // @tonejs/midi is CommonJS: under Node's ESM loader only its default export is importable.
 const { Midi } = tonejsMidi;
@@ -90,5 +90,6 @@ export function notesToMidi(input: NotesToMidiInput): Uint8Array {
       track.addCC({ number: 64, value: 0, ticks: Math.max(bars[i] + 2 * gap, Math.min(next, lastTick + gap) - gap) });
     }
   }
-  return midi.toArray();
+  // encodeSmf, not midi.toArray(): the latter is quadratic in the file's size
+  return encodeSmf(midi, [{ track, channel: 0, program: track.instrument.number }]);
 }

@@ -61,4 +61,15 @@ describe('predictionToNotes and MIDI', () => {
       [64, 0, 0.125],
     ]);
   });
+  it('writes a song-length file whose every note reads back with its pitch, time, length and velocity', () => {
+    const notes: Note[] = Array.from({ length: 3000 }, (_, i) => ({ onsetStep: 2 * i, pitch: 36 + (i % 50), durationSteps: 1 + (i % 7), velocity: 20 + (i % 100), track: 'PIANO' }));
+    const midi = new tonejsMidi.Midi(notesToMidi(notes, { bpm: 100 }));
+    const got = midi.tracks.flatMap((t) => t.notes).sort((a, b) => a.ticks - b.ticks || a.midi - b.midi);
+    expect(got).toHaveLength(notes.length);
+    const stepSec = 60 / 100 / 4;
+    const ms = (sec: number): number => Math.round(sec * 1000);
+    expect(got.map((n) => [n.midi, ms(n.time), ms(n.duration), Math.round(n.velocity * 127)])).toEqual(
+      notes.map((n) => [n.pitch, ms(n.onsetStep * stepSec), ms(n.durationSteps * stepSec), n.velocity]),
+    );
+  });
 });

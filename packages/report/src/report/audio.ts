@@ -3,7 +3,7 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SEGMENT_STEPS, STEPS_PER_BEAT, type Note } from '@a2s/dataset';
+import { SEGMENT_STEPS, STEPS_PER_BEAT, encodeSmf, type Note } from '@a2s/dataset';
 import ToneMidi from '@tonejs/midi';
 
 const run = promisify(execFile);
@@ -126,7 +126,7 @@ export async function renderClipsToWav(clips: readonly ClipNotes[], opts: SynthO
   try {
     const midPath = join(dir, 'in.mid');
     const wavPath = join(dir, 'out.wav');
-    await writeFile(midPath, midi.toArray());
+    await writeFile(midPath, encodeSmf(midi, [{ track, channel: 0, program: 0 }]));
     await run(opts.fluidsynth, ['-ni', '-q', '-T', 'wav', '-F', wavPath, '-r', String(rate), '-g', '0.8', opts.soundFont, midPath]);
     const pcm = parseWav16(new Uint8Array(await readFile(wavPath)));
     const frames = Math.floor(pcm.data.length / pcm.channels);
