@@ -19,7 +19,7 @@ export function registerCompareCommand(program: Command): void {
         'a bootstrap CI over songs, and a verdict (better / no worse within --margin / inconclusive / worse)',
     )
     .requiredOption('--metrics <path>', 'metrics.arrow, or the a2s eval --out folder holding it')
-    .requiredOption('--baseline <system/variant>', 'the reference system (system/variant or system/variant/seed)')
+    .requiredOption('--baseline <system/variant>', 'the reference system: system/variant (several seeds: each song averaged over them) or system/variant/seed')
     .requiredOption('--candidate <system/variant>', 'a system to compare with it (repeat for several)', collect)
     .option('--margin <x>', 'non-inferiority margin in metric units', parseMargin, 0.02)
     .option('--seed <n>', 'bootstrap seed', parseInteger, 0)

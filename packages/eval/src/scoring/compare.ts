@@ -15,7 +15,10 @@ import type { MetricRow } from './summarize.ts';
  */
 export type Verdict = 'better' | 'no worse' | 'worse' | 'inconclusive';
 
-/** A scored system in metrics.arrow: `system/variant`, or `system/variant/seed` when it has several seeds. */
+/**
+ * A scored system in metrics.arrow: `system/variant` (when it was scored with several seeds, each song's value is
+ * the mean over its seeds), or `system/variant/seed` (one seed).
+ */
 export interface SystemRef {
   readonly system: string;
   readonly variant: string;
@@ -27,6 +30,8 @@ export interface PairedComparisonRow {
   readonly higherIsBetter: boolean;
   /** Songs scored for both systems. */
   readonly nSongs: number;
+  /** Seeds averaged per song on each side (1: a single model). */
+  readonly seeds: { readonly baseline: number; readonly candidate: number };
   /** Means over those songs. */
   readonly baseline: number;
   readonly candidate: number;
@@ -67,25 +72,29 @@ export function parseSystemRef(text: string): SystemRef {
 
 const refText = (r: SystemRef) => `${r.system}/${r.variant}${r.seed !== undefined ? `/${r.seed}` : ''}`;
 
-/** Per-song values `metric → song → value` of one system (pooled `*` rows are left out: they have no songs). */
-function songValues(rows: readonly MetricRow[], ref: SystemRef, source: string): Map<string, Map<string, number>> {
+/**
+ * Per-song values `metric → song → value` of one system (pooled `*` rows are left out: they have no songs). A
+ * reference without a seed to a system scored with several seeds gets each song's mean over the seeds that
+ * scored it, so a paired comparison of two multi-seed variants compares their seed-averaged models song by song.
+ */
+function songValues(rows: readonly MetricRow[], ref: SystemRef, source: string): { values: Map<string, Map<string, number>>; seeds: number } {
   const mine = rows.filter((r) => r.system === ref.system && r.variant === ref.variant && (ref.seed === undefined || r.seed === ref.seed));
   if (mine.length === 0) {
     const known = [...new Set(rows.map((r) => `${r.system}/${r.variant}${r.seed !== null ? `/${r.seed}` : ''}`))].sort();
     throw new InputError({ file: source, message: `no rows for ${refText(ref)}; scored systems: ${known.join(', ')}` });
   }
-  const seeds = new Set(mine.map((r) => r.seed));
-  if (seeds.size > 1) {
-    throw new InputError({ file: source, message: `${refText(ref)} has several seeds (${[...seeds].join(', ')}): name one as system/variant/seed` });
-  }
-  const out = new Map<string, Map<string, number>>();
+  const sums = new Map<string, Map<string, { sum: number; n: number }>>();
   for (const r of mine) {
     if (r.song === '*') continue;
-    let m = out.get(r.metric);
-    if (!m) out.set(r.metric, (m = new Map()));
-    m.set(r.song, r.value);
+    let m = sums.get(r.metric);
+    if (!m) sums.set(r.metric, (m = new Map()));
+    const acc = m.get(r.song) ?? { sum: 0, n: 0 };
+    acc.sum += r.value;
+    acc.n += 1;
+    m.set(r.song, acc);
   }
-  return out;
+  const values = new Map([...sums].map(([metric, m]) => [metric, new Map([...m].map(([song, a]) => [song, a.sum / a.n]))]));
+  return { values, seeds: new Set(mine.map((r) => r.seed)).size };
 }
 
 export function verdictOf(ciLow: number, ciHigh: number, margin: number): Verdict {
@@ -106,8 +115,8 @@ export function compareSystems(
   source = 'metrics.arrow',
 ): PairedComparisonRow[] {
   if (!(opts.margin >= 0)) throw new RangeError('margin must be ≥ 0');
-  const base = songValues(rows, baseline, source);
-  const cand = songValues(rows, candidate, source);
+  const { values: base, seeds: baselineSeeds } = songValues(rows, baseline, source);
+  const { values: cand, seeds: candidateSeeds } = songValues(rows, candidate, source);
   const rng = createRng(opts.seed);
   const out: PairedComparisonRow[] = [];
   for (const info of opts.metrics ?? COMPARED_METRICS) {
@@ -124,6 +133,7 @@ export function compareSystems(
       metric: info.name,
       higherIsBetter: info.higherIsBetter,
       nSongs: songs.length,
+      seeds: { baseline: baselineSeeds, candidate: candidateSeeds },
       baseline: mean(b),
       candidate: mean(c),
       diff: boot.mean,
@@ -151,8 +161,9 @@ export function verdictLine(baseline: SystemRef, candidate: SystemRef, rows: rea
 /** The comparison as a Markdown table (one row per metric). */
 export function comparisonMarkdown(baseline: SystemRef, candidate: SystemRef, rows: readonly PairedComparisonRow[], level = 0.95): string {
   const f = (x: number) => x.toFixed(3);
+  const seeds = (n: number | undefined) => (n !== undefined && n > 1 ? ` (mean of ${n} seeds)` : '');
   const lines = [
-    `| metric | ${refText(baseline)} | ${refText(candidate)} | Δ (candidate better > 0) [${Math.round(level * 100)} % CI] | verdict |`,
+    `| metric | ${refText(baseline)}${seeds(rows[0]?.seeds.baseline)} | ${refText(candidate)}${seeds(rows[0]?.seeds.candidate)} | Δ (candidate better > 0) [${Math.round(level * 100)} % CI] | verdict |`,
     '|---|---|---|---|---|',
   ];
   for (const r of rows) lines.push(`| \`${r.metric}\` | ${f(r.baseline)} | ${f(r.candidate)} | ${r.diff >= 0 ? '+' : ''}${f(r.diff)} [${f(r.ciLow)}, ${f(r.ciHigh)}] | ${r.verdict} |`);

@@ -74,10 +74,14 @@ describe('compareSystems (paired, per song)', () => {
     expect(COMPARED_METRICS.some((m) => m.name.endsWith('gtCeiling'))).toBe(false);
   });
 
-  it('names the file and the known systems on a bad reference, and asks for a seed when there are several', () => {
-    const table = [...rows('a', 'onset.f1', base, 0), ...rows('a', 'onset.f1', base, 1), ...rows('b', 'onset.f1', base, 0)];
+  it('names the file and the known systems on a bad reference; averages each song over the seeds unless one is named', () => {
+    const plus = base.map((v) => v + 0.2);
+    const table = [...rows('a', 'onset.f1', base, 0), ...rows('a', 'onset.f1', plus, 1), ...rows('b', 'onset.f1', base, 0)];
     expect(() => compareSystems(table, parseSystemRef('c/v'), parseSystemRef('b/v'), opts, 'x/metrics.arrow')).toThrow(/x\/metrics.arrow.*no rows for c\/v; scored systems: a\/v\/0, a\/v\/1, b\/v\/0/);
-    expect(() => compareSystems(table, parseSystemRef('a/v'), parseSystemRef('b/v'), opts)).toThrow(/several seeds \(0, 1\)/);
+    const pooled = compareSystems(table, parseSystemRef('b/v'), parseSystemRef('a/v'), opts);
+    expect(pooled[0].diff).toBeCloseTo(0.1, 10); // (0 + 0.2) / 2 on every song
+    expect(pooled[0].seeds).toEqual({ baseline: 1, candidate: 2 });
+    expect(compareSystems(table, parseSystemRef('b/v'), parseSystemRef('a/v/1'), opts)[0].diff).toBeCloseTo(0.2, 10);
     expect(compareSystems(table, parseSystemRef('a/v/1'), parseSystemRef('b/v'), opts)).toHaveLength(1);
     expect(() => parseSystemRef('justone')).toThrow(/system\/variant/);
     expect(() => parseSystemRef('a/v/x')).toThrow(/seed must be an integer/);
