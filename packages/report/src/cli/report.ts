@@ -15,6 +15,7 @@ interface ReportCliOptions {
   predictions: string[];
   leakage: string[];
   evalAudio?: string;
+  compare: string[];
   out: string;
   config?: string;
   lowerIsBetter?: string[];
@@ -33,6 +34,7 @@ export function reportCommand(): Command {
     .option('--predictions <dir...>', 'prediction folders (predictions.json + shards/), one per system', [] as string[])
     .option('--leakage <file...>', 'leakage.json files of a2s leakage (one per dataset), shown in the dataset section and leakage.md', [] as string[])
     .option('--eval-audio <dir>', 'a2s eval-audio output folder: metrics against the recording, every system on every song (eval-audio.md)')
+    .option('--compare <file...>', 'a2s compare --out JSON files: paper-style ablation tables with CIs (comparisons.md and the page)', [] as string[])
     .requiredOption('--out <dir>', 'report folder to write')
     .option('--config <file>', 'report options JSON (see ReportOptionsSchema)')
     .option('--lower-is-better <metrics>', 'comma-separated metrics where lower is better', list)
@@ -64,6 +66,7 @@ export function reportCommand(): Command {
         predictionDirs: o.predictions,
         leakage: o.leakage,
         evalAudioDir: o.evalAudio,
+        comparisons: o.compare,
         outDir: o.out,
         options: parsed.data as ReportOptionsInput,
       });

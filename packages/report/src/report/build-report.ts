@@ -25,6 +25,7 @@ import { buildResultsTable, htmlEscape, resultsToHtml, resultsToLatex, resultsTo
 import { canSynthesize, renderClipsToWav } from './audio.ts';
 import { loadVegaRuntime, renderHtmlPage, type AudioClip } from './html.ts';
 import { selectComparison } from './comparison.ts';
+import { comparisonsHtml, comparisonsMarkdown, readComparisonFile } from './comparisons.ts';
 import { engraveOpenings, scoresHtml, selectOpenings } from './scores.ts';
 
 export interface BuildReportInput {
@@ -40,6 +41,8 @@ export interface BuildReportInput {
   readonly leakage?: readonly string[];
   /** An `a2s eval-audio` output folder: metrics against the recording, for every system on every song. */
   readonly evalAudioDir?: string;
+  /** `a2s compare --out` JSON files: paper-style ablation tables (comparisons.md and a section of the page). */
+  readonly comparisons?: readonly string[];
   /** Report folder; created if missing. */
   readonly outDir: string;
   readonly options?: ReportOptionsInput;
@@ -148,6 +151,9 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
     await write('eval-audio.csv', audioEval.csv);
   }
 
+  const comparisons = await Promise.all([...(input.comparisons ?? [])].map((f) => readComparisonFile(f)));
+  if (comparisons.length > 0) await write('comparisons.md', comparisonsMarkdown(comparisons, opts.decimals));
+
   let audio: AudioClip[] = [];
   let scoresSection = '';
   if ((input.predictionDirs ?? []).length > 0) {
@@ -213,6 +219,7 @@ export async function buildReport(input: BuildReportInput): Promise<BuildReportR
       audio,
       notes: warnings,
       datasetHtml: leakageHtml(leakage),
+      comparisonsHtml: comparisonsHtml(comparisons, opts.decimals),
       scoresHtml: scoresSection,
       training: runs.length > 0 ? { figureIds: trainingRuns.flatMap((r) => r.figures.map((f) => f.id)), html: trainingHtml(trainingRuns) } : undefined,
     },

@@ -25,6 +25,8 @@ export interface HtmlPageInput {
   readonly notes: readonly string[];
   /** The dataset section (leakage table), inserted after the results; empty or absent: no section. */
   readonly datasetHtml?: string;
+  /** Paired comparisons (`comparisonsHtml`): ablation tables with CIs, after the results. */
+  readonly comparisonsHtml?: string;
   /** Engraved openings of the test songs with their piano rolls (`scoresHtml`), shown after the figures. */
   readonly scoresHtml?: string;
   /**
@@ -128,6 +130,7 @@ export function renderHtmlPage(input: HtmlPageInput, vegaRuntime: string): strin
     `<p>${htmlEscape(input.resultsCaption)}</p>`,
     '<p class="files"><a href="results.md">Markdown</a><a href="results.tex">LaTeX</a><a href="results.csv">CSV</a></p>',
     '</section>',
+    ...(input.comparisonsHtml ? [input.comparisonsHtml] : []),
     ...(input.datasetHtml ? [input.datasetHtml] : []),
     '<section id="figures"><h2>Figures</h2>',
     ...figureHtml,

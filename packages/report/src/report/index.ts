@@ -4,3 +4,4 @@ export { renderHtmlPage, loadVegaRuntime, type HtmlPageInput, type AudioClip } f
 export { renderClipsToWav, canSynthesize, stepToSec, parseWav16, encodeWav16Mono, type SynthOptions, type ClipNotes } from './audio.ts';
 export { selectComparison, evenlySpaced, type Comparison } from './comparison.ts';
 export { trainingMarkdown, trainingHtml, type TrainingSectionRun } from './training-section.ts';
+export { readComparisonFile, comparisonsMarkdown, comparisonsHtml, comparisonCaption, type ComparisonFile } from './comparisons.ts';
