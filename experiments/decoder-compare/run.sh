@@ -2,7 +2,7 @@
 # Decoder comparison (the parallel decoders of $PARALLEL below against pianotree-gru): see experiments/decoder-compare/README.md.
 # Run from the repository root:
 #   bash experiments/decoder-compare/run.sh [STEPS...]        # default: 80 400 (the README's numbers: 80 400 800)
-#   SYSTEMS="parallel parallel-causal parallel-causal-pitch" bash experiments/decoder-compare/run.sh 80 400 1869
+#   SYSTEMS="parallel parallel-causal-pitch" bash experiments/decoder-compare/run.sh 80 400 1869
 #   bash experiments/decoder-compare/run.sh --eval-only 80 400 800 1869     # score what exists
 # Each system trains once, stopping at each of STEPS in turn (--max-steps, then --resume from wherever the run
 # folder is: resumed training is bit-identical to uninterrupted training on cpu/wasm), and predicts the test
@@ -13,9 +13,10 @@ EVAL_ONLY=0
 if [[ "${1:-}" == "--eval-only" ]]; then EVAL_ONLY=1; shift; fi
 STEPS=("$@")
 [[ ${#STEPS[@]} -gt 0 ]] || STEPS=(80 400)
-# parallel-causal-steps (stepContext: previous) was measured worse and then removed from the code; its numbers
-# stay in summary*.json and compare-*.md.
-PARALLEL="parallel parallel-causal parallel-causal-pitch parallel-rhythm parallel-rhythm-wide"
+# parallel-causal-steps (stepContext: previous) was measured worse and parallel-causal (slotContext: causal) no
+# better than parallel-causal-pitch; both were then removed from the code. Their numbers stay in summary*.json
+# and compare-*.md.
+PARALLEL="parallel parallel-causal-pitch parallel-rhythm parallel-rhythm-wide"
 ALL="$PARALLEL pianotree-gru"
 SYSTEMS=${SYSTEMS:-$ALL}
 M=data/bench/features-dataset-50/manifest.json

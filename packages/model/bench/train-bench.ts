@@ -2,7 +2,7 @@
  * Training throughput: segments/s, peak memory and time per module for a preset on a backend, on synthetic
  * batches (the numbers do not depend on the data). Usage:
  *   npx tsx bench/train-bench.ts [--preset small] [--backend wasm] [--batch 64] [--steps 5] [--frames 128] [--bins 84] [--modules true]
- *     [--slot-context independent|causal]   (the parallel decoder's parallel.slotContext; default: the preset's)
+ *     [--slot-context independent|causal-pitch]   (the parallel decoder's parallel.slotContext; default: the preset's)
  *     [--config <train config .json>]        (model overrides of a training config, e.g. bench/torch-anchor.json)
  *     [--workers 1,2]                        (one row per worker count, one after the other in this run; default 1 and the core count)
  *     [--micro-batch N]                      (gradient accumulation over micro-batches of N segments)

@@ -5,8 +5,8 @@
  *   time-level input is always the ground-truth summary of the previous step's notes, so the note-level GRU
  *   runs over all B·32 steps as one batch (15 recurrent steps instead of 32×15).
  * - `parallel`: non-autoregressive over time: position embeddings + a temporal conv over steps, then one MLP
- *   per note slot; all 32×15 slots in one pass. With `slotContext: 'causal'` each slot also sees its step's
- *   earlier notes (the previous note token and the mean of all earlier tokens, teacher-forced in training so
+ *   per note slot; all 32×15 slots in one pass. With `slotContext: 'causal-pitch'` each slot also sees its step's
+ *   earlier notes (the previous note's pitch and the mean of all earlier pitches, teacher-forced in training so
  *   the pass stays one pass; at inference 15 slot steps, each over all B·32 time steps) and a note's duration
  *   is predicted given its pitch. With `rhythm: 'autoregressive'` a rhythm head first decides step after step
  *   whether each step has an onset (given z and the earlier steps' onsets); the slots see the onset pattern
@@ -88,12 +88,10 @@ interface RhythmHead {
 /** Added to the logits a step's first slot may not take (EOS after an onset, any note after none). */
 const FORBIDDEN = -1e4;
 
-/** The `slotContext: 'causal'` layers of the parallel decoder. */
+/** The `slotContext: 'causal-pitch'` layers of the parallel decoder. */
 interface CausalSlots {
-  /** [previous token | mean of the step's tokens so far] `2·width` → slotHidden */
+  /** [previous pitch | mean of the step's pitches so far] `2·PITCH_OUT` one-hots → slotHidden */
   tokIn: Linear;
-  /** Token columns the context uses: NOTE_SIZE (pitch one-hot + duration bits) or PITCH_OUT (pitch only). */
-  width: number;
   /** residual layer after the token input */
   mix: Linear;
   /** the note's pitch one-hot → added to the duration head's input */
@@ -118,10 +116,9 @@ export function treeDecoder(ps: ParamStore, cfg: ModelConfig, zDim: number, feat
       pitchOut: linear(ps, 'ptDec.pitchOut', p.slotHidden, PITCH_OUT),
       durOut: linear(ps, 'ptDec.durOut', p.slotHidden, DURATION_BITS * 2),
       causal:
-        p.slotContext === 'causal' || p.slotContext === 'causal-pitch'
+        p.slotContext === 'causal-pitch'
           ? {
-              tokIn: linear(ps, 'ptDec.tokIn', 2 * (p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT), p.slotHidden),
-              width: p.slotContext === 'causal' ? NOTE_SIZE : PITCH_OUT,
+              tokIn: linear(ps, 'ptDec.tokIn', 2 * PITCH_OUT, p.slotHidden),
               mix: linear(ps, 'ptDec.mix', p.slotHidden, p.slotHidden),
               durPitch: linear(ps, 'ptDec.durPitch', PITCH_OUT, p.slotHidden),
             }
@@ -307,7 +304,7 @@ function parallelSteps(m: ParallelTreeDecoder, z: tf.Tensor2D, featEmb: tf.Tenso
   return tf.add(h0, applyLinear(m.conv, tf.concat(shifted, 2), 'relu')) as tf.Tensor3D; // residual temporal conv
 }
 
-/** Causal slot state from the slot's base pre-activation `[R, H]` and its token context `[R, 2·width]`. */
+/** Causal slot state from the slot's base pre-activation `[R, H]` and its pitch context `[R, 2·PITCH_OUT]`. */
 function causalHidden(c: CausalSlots, base: tf.Tensor2D, ctx: tf.Tensor2D): tf.Tensor2D {
   const h1 = tf.relu(tf.add(base, applyLinear(c.tokIn, ctx)));
   return tf.add(h1, applyLinear(c.mix, h1, 'relu')) as tf.Tensor2D;
@@ -325,10 +322,8 @@ function causalSlotsTrain(m: ParallelTreeDecoder, c: CausalSlots, steps: tf.Tens
   const [B, T] = steps.shape;
   const base = tf.add(applyLinear(m.slotIn, steps).expandDims(2), m.slotEmb); // [B, 32, 15, H]
   const rows = gatherRows(base.reshape([B * T * SLOTS, -1]) as tf.Tensor2D, inputs.slotRows);
-  const ctx =
-    c.width === NOTE_SIZE
-      ? inputs.slotContext
-      : (tf.concat([inputs.slotContext.slice([0, 0], [-1, c.width]), inputs.slotContext.slice([0, NOTE_SIZE], [-1, c.width])], 1) as tf.Tensor2D);
+  // the pitch columns of the [previous token | running mean] context (the duration bits are not used)
+  const ctx = tf.concat([inputs.slotContext.slice([0, 0], [-1, PITCH_OUT]), inputs.slotContext.slice([0, NOTE_SIZE], [-1, PITCH_OUT])], 1) as tf.Tensor2D;
   const h = causalHidden(c, rows, ctx);
   return {
     pitch: applyLinear(m.pitchOut, h) as tf.Tensor2D,
@@ -349,10 +344,10 @@ function causalSlotsInfer(
   firstMask: tf.Tensor2D | null = null,
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const [N, H] = stepBase.shape;
-  const sosRow = new Float32Array(c.width);
+  const sosRow = new Float32Array(PITCH_OUT);
   sosRow[PITCH_SOS] = 1;
-  let tok = tf.tile(tf.tensor2d(sosRow, [1, c.width]), [N, 1]) as tf.Tensor2D;
-  let sum = tf.zeros([N, c.width]) as tf.Tensor2D;
+  let tok = tf.tile(tf.tensor2d(sosRow, [1, PITCH_OUT]), [N, 1]) as tf.Tensor2D;
+  let sum = tf.zeros([N, PITCH_OUT]) as tf.Tensor2D;
   const pitches: tf.Tensor[] = [];
   const durs: tf.Tensor[] = [];
   for (let s = 0; s < SLOTS; s++) {
@@ -366,7 +361,7 @@ function causalSlotsInfer(
     const d = tf.argMax(causalDurLogits(m, c, h, pOne).reshape([N, DURATION_BITS, 2]), 2);
     pitches.push(p);
     durs.push(d);
-    tok = c.width === PITCH_OUT ? pOne : (tf.concat([pOne, d.toFloat()], 1) as tf.Tensor2D);
+    tok = pOne;
   }
   return { pitch: tf.stack(pitches, 1), durBits: tf.stack(durs, 1) };
 }

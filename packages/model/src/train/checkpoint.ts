@@ -206,6 +206,12 @@ async function readCheckpointAt(dir: string): Promise<Checkpoint> {
     const { stepContext: _dropped, ...rest } = oldParallel;
     header = { ...header, config: { ...header.config, model: { ...header.config.model, parallel: rest as never } } };
   }
+  if (oldParallel?.slotContext === 'causal') {
+    throw new InputError({
+      file: headerPath,
+      message: `this checkpoint's decoder uses parallel.slotContext 'causal', which was removed after the decoder comparison measured it no better than 'causal-pitch' (experiments/decoder-compare); retrain with 'causal-pitch'`,
+    });
+  }
   const model = ModelConfigSchema.safeParse(header.config?.model);
   if (!model.success) throw new InputError({ file: headerPath, message: `invalid model config: ${z.prettifyError(model.error)}` });
   header = { ...header, config: { ...header.config, model: model.data } };

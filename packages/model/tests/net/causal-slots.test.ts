@@ -13,7 +13,7 @@ import { syntheticBatch } from '../../src/testing/synthetic.ts';
 const B = 3;
 const Z = 12;
 type Contexts = {
-  slotContext: 'independent' | 'causal' | 'causal-pitch';
+  slotContext: 'independent' | 'causal-pitch';
   rhythm?: 'independent' | 'autoregressive';
 };
 const config = (c: Contexts) => ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, decoder: 'parallel', parallel: { hidden: 32, slotHidden: 32, convKernel: 3, ...c } });
@@ -106,7 +106,6 @@ describe('batchToInputs slot context', () => {
 });
 
 describe.each([
-  { slotContext: 'causal' },
   { slotContext: 'causal-pitch' },
   { slotContext: 'causal-pitch', rhythm: 'autoregressive' },
 ] as const)('parallel decoder, slotContext $slotContext, rhythm $rhythm', (contexts) => {

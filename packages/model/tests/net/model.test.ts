@@ -46,7 +46,7 @@ describe('model', () => {
     });
     for (const variant of ['full', 'nochd', 'supervised', 'supervised+kl'] as const) {
       for (const decoder of ['pianotree-gru', 'parallel', 'parallel-causal', 'parallel-rhythm'] as const) {
-        const parallel = { ...MODEL_PRESETS.tiny.parallel, slotContext: 'causal', rhythm: decoder === 'parallel-rhythm' ? 'autoregressive' : 'independent' };
+        const parallel = { ...MODEL_PRESETS.tiny.parallel, slotContext: 'causal-pitch', rhythm: decoder === 'parallel-rhythm' ? 'autoregressive' : 'independent' };
         const dec = decoder.startsWith('parallel-') ? { decoder: 'parallel', parallel } : { decoder };
         const m = buildModel(tiny({ variant, ...dec }), 1);
         const terms = tf.tidy(() => {

@@ -70,6 +70,10 @@ describe('checkpoints', () => {
     header.config.model.parallel.slotContext = 'sideways';
     await fs.writeFile(headerPath, JSON.stringify(header));
     await expect(loadCheckpoint(dir)).rejects.toThrow(/header.json.*invalid model config/s);
+    // a removed option the checkpoint used is refused with the reason
+    header.config.model.parallel.slotContext = 'causal';
+    await fs.writeFile(headerPath, JSON.stringify(header));
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/header.json.*slotContext 'causal', which was removed.*retrain with 'causal-pitch'/s);
     for (const m of [model, trained.model]) m.params.dispose();
     adam.dispose();
   }, 60_000);
