@@ -8,7 +8,7 @@ import { auxTargets } from '../score/aux-targets.ts';
 import { encodeChords } from '../score/chord.ts';
 import { notesToPianoRoll } from '../score/piano-roll.ts';
 import { notesToPianoTree, PIANOTREE_SIZE } from '../score/piano-tree.ts';
-import { accompanimentNotes, melodyNotes } from '../score/tracks.ts';
+import { accompanimentNotes, auxSources, scoreInputNotes, type ScoreTarget } from '../score/tracks.ts';
 import { sampleTranspose, transposeChord, transposeNotes, type TransposeConfig } from '../score/transpose.ts';
 import { AUX_DIMS, CHORD_DIMS, PITCHES, type Batch } from './types.ts';
 import type { SongFeatureStore } from './song-store.ts';
@@ -17,6 +17,8 @@ export interface AssembleContext {
   readonly features: FeatureConfig;
   readonly corruption: CorruptionConfig;
   readonly transpose: TransposeConfig;
+  /** Symbolic-input tracks and auxiliary-target sources ({@link ScoreTarget}). */
+  readonly score: ScoreTarget;
   readonly store: SongFeatureStore;
   /** The segment 4 beats earlier in the same song, for `previousSegment` corruption. */
   readonly previousOf: (row: SegmentRowLike) => SegmentRowLike | undefined;
@@ -64,7 +66,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
     encodeChords(t === 0 ? row.chords : row.chords.map((c) => transposeChord(c, t)), chords, j * SEGMENT_BEATS * CHORD_DIMS);
     const notes = t === 0 ? row.notes : transposeNotes(row.notes, t);
     const acc = accompanimentNotes(notes);
-    const clean = notesToPianoRoll(acc);
+    const clean = notesToPianoRoll(ctx.score.input === 'piano+bridge' ? acc : scoreInputNotes(notes, ctx.score));
     let previousRoll: Float32Array | undefined;
     if (withPrevious) {
       const prev = ctx.previousOf(row);
@@ -72,7 +74,8 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
     }
     pianoRoll.set(applyCorruption(clean, ctx.corruption, rng, { previousRoll }), j * SEGMENT_STEPS * PITCHES);
     notesToPianoTree(acc, { out: pianoTree, offset: j * PIANOTREE_SIZE });
-    aux.set(auxTargets(acc, melodyNotes(notes)), j * SEGMENT_STEPS * AUX_DIMS);
+    const src = auxSources(notes, ctx.score);
+    aux.set(auxTargets(src.accompaniment, src.onsets), j * SEGMENT_STEPS * AUX_DIMS);
   }
   return {
     size,

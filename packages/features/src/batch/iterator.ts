@@ -5,6 +5,7 @@ import { DEFAULT_FEATURE_CACHE_DIR, type AudioDecoder } from '../cache/feature-c
 import type { z } from 'zod';
 import { CorruptionSchema } from '../corruption/schema.ts';
 import { TransposeSchema } from '../score/transpose.ts';
+import { ScoreTargetSchema } from '../score/tracks.ts';
 import { assembleBatch, type AssembleContext } from './assemble.ts';
 import { SongFeatureStore } from './song-store.ts';
 import type { Batch } from './types.ts';
@@ -19,6 +20,8 @@ export interface BatchIteratorOptions {
   readonly corruption: z.input<typeof CorruptionSchema>;
   /** Transposition augmentation; default disabled. Needs the cqt transform when enabled. */
   readonly transpose?: z.input<typeof TransposeSchema>;
+  /** Symbolic-input tracks and auxiliary-target sources (ScoreTargetSchema); default: ours (PIANO + BRIDGE, MELODY). */
+  readonly score?: z.input<typeof ScoreTargetSchema>;
   readonly shuffle: boolean;
   readonly seed: number;
   /** Default {@link DEFAULT_FEATURE_CACHE_DIR}. Songs missing from the cache are computed and stored. */
@@ -78,6 +81,7 @@ async function prepare(opts: BatchIteratorOptions): Promise<Prepared> {
   const features = FeatureConfigSchema.parse(opts.features);
   const corruption = CorruptionSchema.parse(opts.corruption);
   const transpose = TransposeSchema.parse({ enabled: false, ...opts.transpose });
+  const score = ScoreTargetSchema.parse(opts.score ?? {});
   if (transpose.enabled && features.transform.type !== 'cqt') {
     throw new RangeError('transposition augmentation needs the cqt transform: mel bands are not equally spaced in pitch');
   }
@@ -111,6 +115,7 @@ async function prepare(opts: BatchIteratorOptions): Promise<Prepared> {
     features,
     corruption,
     transpose,
+    score,
     store,
     previousOf: (row) => byStart.get(`${row.songId}:${row.startBeat - SEGMENT_HOP_BEATS}`),
   };

@@ -1,5 +1,5 @@
 export { MAX_DURATION_STEPS, PIANOTREE_NOTES_PER_STEP, DECODED_VELOCITY, ACCOMPANIMENT_TRACKS } from './constants.ts';
-export { accompanimentNotes, melodyNotes } from './tracks.ts';
+export { accompanimentNotes, melodyNotes, scoreInputNotes, auxSources, ScoreTargetSchema, type ScoreTarget } from './tracks.ts';
 export { encodeChord, encodeChords } from './chord.ts';
 export {
   notesToPianoRoll,

@@ -188,6 +188,20 @@ describe('createBatchIterator', () => {
     expect(again.songLoads()).toBe(2);
   });
 
+  it("score: the reference's PIANO-only symbolic input and aux targets (BRIDGE onsets), chosen by option", async () => {
+    const seg = bySegment(await collect(options({ score: { input: 'piano', aux: 'reference' } }))).get('s1:4')!;
+    const notes = segmentNotes(4);
+    expect(Array.from(seg.roll)).toEqual(Array.from(notesToPianoRoll(notes.filter((n) => n.track === 'PIANO'))));
+    // the target stays PIANO + BRIDGE
+    expect(Array.from(seg.tree)).toEqual(Array.from(notesToPianoTree(notes.filter((n) => n.track !== 'MELODY'))));
+    // the onset column marks the BRIDGE onset (step 8), not the MELODY one (step 16); intensity from PIANO only
+    expect([seg.aux[8 * 3 + 2], seg.aux[16 * 3 + 2], seg.aux[8 * 3 + 1]]).toEqual([1, 0, 0]);
+    // the default: PIANO + BRIDGE input, MELODY onsets, intensity from both tracks
+    const dflt = bySegment(await collect(options())).get('s1:4')!;
+    expect([dflt.aux[8 * 3 + 2], dflt.aux[16 * 3 + 2], dflt.aux[8 * 3 + 1]]).toEqual([0, 1, Math.fround(1 / 14)]);
+    await expect(collect(options({ score: { input: 'left-hand' } as never }))).rejects.toThrow(/input/);
+  });
+
   it('supports several epochs and dropLast', async () => {
     expect((await collect(options({ epochs: 3, dropLast: true }))).map((b) => b.size)).toEqual([3, 3, 3, 3, 3, 3]);
   });

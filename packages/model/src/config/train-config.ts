@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CorruptionSchema, FeatureConfigSchema, TransposeSchema } from '@a2s/features';
+import { CorruptionSchema, FeatureConfigSchema, ScoreTargetSchema, TransposeSchema } from '@a2s/features';
 import { ModelConfigSchema, ScheduleSchema, isRelativeSchedule, type ModelConfig, type Schedule, type Variant } from './model-config.ts';
 import { MODEL_PRESETS, PRESET_NAMES, type PresetName } from './presets.ts';
 
@@ -125,6 +125,11 @@ export const TrainConfigSchema = z
     batchSize: z.number().int().positive().default(64),
     features: FeatureConfigSchema.prefault({}),
     transpose: TransposeSchema.prefault({}),
+    /**
+     * Tracks of the score-input stages' symbolic input (`input`: piano+bridge, ours, or piano, the reference's)
+     * and the auxiliary targets' sources (`aux`: ours or reference); features' ScoreTargetSchema.
+     */
+    score: ScoreTargetSchema.prefault({}),
     clipNorm: z.number().min(0).default(3),
     pitchWeight: z.number().min(0).default(1),
     durWeight: z.number().min(0).default(0.5),

@@ -20,6 +20,12 @@ describe('training config', () => {
     expect(() => resolveTrainConfig({ preset: 'small', unknownKey: 1 })).toThrow();
   });
 
+  it('score: our symbolic input and aux targets by default, the reference\'s by option, anything else refused', () => {
+    expect(resolveTrainConfig({ preset: 'tiny' }).score).toEqual({ input: 'piano+bridge', aux: 'ours' });
+    expect(resolveTrainConfig({ preset: 'tiny', score: { input: 'piano', aux: 'reference' } }).score).toEqual({ input: 'piano', aux: 'reference' });
+    expect(() => resolveTrainConfig({ preset: 'tiny', score: { input: 'melody' } } as never)).toThrow(/score.*input|input.*score/s);
+  });
+
   it('sigmoid schedules and the learning-rate floor follow the reference', () => {
     const kl = { type: 'sigmoid', from: 0, to: 0.01, midStep: 12500, scaleSteps: 2500 } as const;
     expect(scheduleValue(kl, 0)).toBeCloseTo(0.01 / (1 + Math.exp(5)), 8);
