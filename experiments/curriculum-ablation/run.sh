@@ -40,9 +40,9 @@ $A2S ablate --matrix $OUT/matrix.json --jobs "$JOBS"
 # paired verdicts (bootstrap over songs, margin 0.02): every 3a variant against the full model's 3a, the
 # supervised baselines against it too, every 3b variant against the full model's 3b
 C=()
-for v in nochd full-no-warmup full-no-pretrain full-no-curriculum full-bandmask-as-run; do C+=(--candidate a2s-3a/$v); done
+for v in nochd full-no-warmup full-no-pretrain full-no-curriculum full-bandmask-as-run full-input-piano full-aux-reference; do C+=(--candidate a2s-3a/$v); done
 $A2S compare --metrics $OUT --baseline a2s-3a/full "${C[@]}" --candidate a2s-sup/supervised --candidate a2s-sup/supervised-kl --out $RESULTS/compare-3a.json | tee $RESULTS/compare-3a.md
 C=()
-for v in nochd full-no-warmup full-no-pretrain full-no-curriculum full-bandmask-as-run; do C+=(--candidate a2s-3b/$v); done
+for v in nochd full-no-warmup full-no-pretrain full-no-curriculum full-bandmask-as-run full-input-piano full-aux-reference; do C+=(--candidate a2s-3b/$v); done
 $A2S compare --metrics $OUT --baseline a2s-3b/full "${C[@]}" --candidate a2s-3a/full --out $RESULTS/compare-3b.json | tee $RESULTS/compare-3b.md
 cp $OUT/summary.json $RESULTS/summary.json
