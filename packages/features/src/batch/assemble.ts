@@ -66,7 +66,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
     encodeChords(t === 0 ? row.chords : row.chords.map((c) => transposeChord(c, t)), chords, j * SEGMENT_BEATS * CHORD_DIMS);
     const notes = t === 0 ? row.notes : transposeNotes(row.notes, t);
     const acc = accompanimentNotes(notes);
-    const clean = notesToPianoRoll(ctx.score.input === 'piano+bridge' ? acc : scoreInputNotes(notes, ctx.score));
+    const clean = notesToPianoRoll(scoreInputNotes(notes, ctx.score));
     let previousRoll: Float32Array | undefined;
     if (withPrevious) {
       const prev = ctx.previousOf(row);
