@@ -7,6 +7,9 @@
  *     [--workers 1,2]                        (one row per worker count, one after the other in this run; default 1 and the core count)
  *     [--micro-batch N]                      (gradient accumulation over micro-batches of N segments)
  *     [--torch true]                         (also time the same architecture in PyTorch: bench/torch-reference.py, needs --config)
+ *     [--independent N]                      (also run N independent threads, each a plain one-thread step on batch/N of its
+ *                                             own, no communication: what N cores give this workload at all, the ceiling of
+ *                                             data parallelism on this machine; default: the core count when it is > 1, 0 = off)
  * `--steps 0 --modules false` times the first (warm-up) step only: for slow combinations (paper on cpu).
  * Every row is a fresh model from the same seed on the same batch; the load average is printed with the rows
  * (the machine may be shared).
@@ -49,6 +52,7 @@ const slotContext = arg('slot-context', '');
 const workerCounts = arg('workers', os.availableParallelism() > 1 ? `1,${os.availableParallelism()}` : '1').split(',').map(Number);
 const microBatch = arg('micro-batch', '') === '' ? null : Number(arg('micro-batch', ''));
 const withTorch = arg('torch', 'false') !== 'false';
+const independent = Number(arg('independent', os.availableParallelism() > 1 ? String(os.availableParallelism()) : '0'));
 
 const backend = await selectBackend(backendName);
 function modelConfig(): ModelConfig {
@@ -97,6 +101,8 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
    * it would take on idle cores.
    */
   const cpu: { main: number; workers: number[] }[] = [];
+  /** Per timed step with workers: when each phase ended, ms from the step's start (DataParallel.lastTimeline). */
+  const timelines: Record<string, unknown>[] = [];
   let firstStepMs = 0;
   let loss = NaN;
   try {
@@ -112,6 +118,7 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
       }
       sample();
       const c1 = threadCpuMs();
+      if (i > 0 && sharded && workers > 1) timelines.push({ ...dp.lastTimeline, end: Math.round((performance.now() - t0) * 10) / 10 });
       if (i > 0 && c0 !== null && c1 !== null) cpu.push({ main: c1 - c0, workers: sharded && workers > 1 ? dp.lastWorkerCpuMs.map((x) => x ?? NaN) : [] });
       const m = tf.memory();
       memory.push({ tensors: m.numTensors, tensorMiB: mib(m.numBytes), heapMiB: mib(wasmHeapBytes()), rssMiB: mib(process.memoryUsage().rss) });
@@ -139,6 +146,7 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
     cpuCriticalPathMsMedian: Math.round(criticalMedian),
     segmentsPerSecOnIdleCores: Number(((B * 1000) / criticalMedian).toFixed(1)),
     memoryAfterEachStep: memory,
+    ...(timelines.length ? { stepTimelines: timelines } : {}),
     steps: times.length,
     loadAverage: { before: loadBefore, after: load() },
   };
@@ -181,6 +189,46 @@ const modules = withModules ? moduleSplit(probe) : {};
 probe.params.dispose();
 const rows = [];
 for (const w of workerCounts) rows.push(await timeSteps(w));
+
+/**
+ * `n` threads, each with its own model training on batch/n segments of its own, started together: segments/s
+ * of all of them (each thread's segments over its median step, summed) and their step times.
+ */
+async function independentThreads(n: number): Promise<Record<string, unknown>> {
+  const { Worker } = await import('node:worker_threads');
+  const start = new SharedArrayBuffer(8);
+  const flags = new Int32Array(start);
+  const size = Math.floor(B / n);
+  const loadBefore = load();
+  const threads = Array.from(
+    { length: n },
+    (_, i) => new Worker(new URL('./independent-worker.mjs', import.meta.url), { workerData: { cfg, backend: backend.active, size, frames, bins, steps: Math.max(steps, 1), start, seed: i + 1 } }),
+  );
+  const done = threads.map(
+    (t) =>
+      new Promise<{ times: number[]; totalMs: number }>((resolve, reject) => {
+        t.once('message', resolve);
+        t.once('error', reject);
+      }),
+  );
+  while (Atomics.load(flags, 0) < n) await new Promise((r) => setTimeout(r, 20));
+  Atomics.store(flags, 1, 1);
+  Atomics.notify(flags, 1);
+  const results = await Promise.all(done);
+  await Promise.all(threads.map((t) => t.terminate()));
+  const medians = results.map((r) => [...r.times].sort((a, b) => a - b)[Math.floor(r.times.length / 2)]);
+  return {
+    threads: n,
+    segmentsPerThread: size,
+    stepMsMedianPerThread: medians.map(Math.round),
+    stepMsAll: results.map((r) => r.times.map(Math.round)),
+    segmentsPerSec: Number(medians.reduce((a, m) => a + (size * 1000) / m, 0).toFixed(1)),
+    loadAverage: { before: loadBefore, after: load() },
+  };
+}
+const ceiling = independent > 1 ? await independentThreads(independent) : null;
+const oneAlone = independent > 1 ? await independentThreads(1) : null;
+
 const base = rows.find((r) => r.workers === 1) as { segmentsPerSec: number } | undefined;
 const baseIdle = rows.find((r) => r.workers === 1) as { segmentsPerSecOnIdleCores: number } | undefined;
 
@@ -213,6 +261,12 @@ console.log(
         ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSecOnIdleCores as number) / baseIdle.segmentsPerSecOnIdleCores).toFixed(2))]))
         : null,
       speedupOverOneWorker: base ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / base.segmentsPerSec).toFixed(2))])) : null,
+      independentThreads: ceiling ? { alone: oneAlone, together: ceiling } : null,
+      // what N cores give N independent copies of this step (batch/N each) over one copy alone: no data-parallel
+      // scheme on this machine can beat it
+      independentSpeedup: ceiling && oneAlone ? Number(((ceiling.segmentsPerSec as number) / (oneAlone.segmentsPerSec as number)).toFixed(2)) : null,
+      // data-parallel rows over the independent threads' rate: the share of that ceiling the workers reach
+      workersOverIndependent: ceiling ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / (ceiling.segmentsPerSec as number)).toFixed(2))])) : null,
       moduleForwardBackwardMs: modules,
       torch,
       oursOverTorch: t?.segmentsPerSec ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / t.segmentsPerSec!).toFixed(2))])) : null,

@@ -1,12 +1,81 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** The scalars of one Adam update, as float32 (the values tfjs's scalar tensors held when the update was tfjs ops). */
+export interface AdamCoefficients {
+  /** Gradient scale of global-norm clipping (1: no clipping). */
+  scale: number;
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  /** Bias correction of the second moment, 1 − β₂ᵗ. */
+  bc2: number;
+  eps: number;
+  /** lr / (1 − β₁ᵗ). */
+  stepSize: number;
+}
+
+/** Coefficients of update number `step` (1-based) with learning rate `lr` and clipping scale `scale`. */
+export function adamCoefficients(step: number, lr: number, scale: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): AdamCoefficients {
+  const f = Math.fround;
+  return {
+    scale: f(scale),
+    beta1: f(beta1),
+    oneMinusBeta1: f(1 - beta1),
+    beta2: f(beta2),
+    oneMinusBeta2: f(1 - beta2),
+    bc2: f(1 - Math.pow(beta2, step)),
+    eps: f(eps),
+    stepSize: f(lr / (1 - Math.pow(beta1, step))),
+  };
+}
+
 /**
- * Adam (PyTorch's defaults) with global gradient-norm clipping, written out so that its moments are plain
- * named tensors that checkpoints can save and restore exactly.
+ * One Adam update of `p[from, to)` in place, with the gradient `g` (a sum of several arrays, added in order
+ * and rounded to float32 after each addition) and moments `m`, `v`. Every operation is rounded to float32
+ * in the order the earlier tfjs op sequence ran them (mul, add, square, div, sqrt), so the result is
+ * bit-identical to it: products, sums, quotients and square roots of float32 values computed in float64
+ * and rounded once are the correctly rounded float32 results.
+ */
+export function adamUpdate(p: Float32Array, gs: readonly Float32Array[], m: Float32Array, v: Float32Array, c: AdamCoefficients, from = 0, to = p.length): void {
+  const f = Math.fround;
+  const { scale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc2, eps, stepSize } = c;
+  const g0 = gs[0];
+  const more = gs.length > 1;
+  for (let k = from; k < to; k++) {
+    let g = g0[k];
+    if (more) for (let w = 1; w < gs.length; w++) g = f(g + gs[w][k]);
+    if (scale !== 1) g = f(g * scale);
+    const mNew = f(f(m[k] * beta1) + f(g * oneMinusBeta1));
+    const vNew = f(f(v[k] * beta2) + f(f(g * g) * oneMinusBeta2));
+    m[k] = mNew;
+    v[k] = vNew;
+    const denom = f(f(Math.sqrt(f(vNew / bc2))) + eps);
+    p[k] = f(p[k] - f(f(mNew / denom) * stepSize));
+  }
+}
+
+/** Sum of squares (float64) of the gradient `gs[0] + gs[1] + …` (float32 sums, in order) over `[from, to)`. */
+export function sumOfSquares(gs: readonly Float32Array[], from: number, to: number): number {
+  const f = Math.fround;
+  let s = 0;
+  const g0 = gs[0];
+  for (let k = from; k < to; k++) {
+    let g = g0[k];
+    for (let w = 1; w < gs.length; w++) g = f(g + gs[w][k]);
+    s += g * g;
+  }
+  return s;
+}
+
+/**
+ * Adam (PyTorch's defaults) with global gradient-norm clipping. Its moments are plain Float32Arrays by
+ * parameter name, so that checkpoints save and restore them exactly and data-parallel workers can update them
+ * in shared memory (parallel/pool.ts binds them to its buffers).
  */
 export class Adam {
-  readonly m = new Map<string, tf.Variable>();
-  readonly v = new Map<string, tf.Variable>();
+  readonly m = new Map<string, Float32Array>();
+  readonly v = new Map<string, Float32Array>();
   /** Updates applied so far (bias correction uses it). */
   step = 0;
   constructor(
@@ -15,13 +84,22 @@ export class Adam {
     readonly eps = 1e-8,
   ) {}
 
-  private slot(map: Map<string, tf.Variable>, name: string, like: tf.Tensor): tf.Variable {
-    let s = map.get(name);
-    if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
-      map.set(name, s);
+  /** Coefficients of the next update. */
+  coefficients(lr: number, scale: number, step = this.step + 1): AdamCoefficients {
+    return adamCoefficients(step, lr, scale, this.beta1, this.beta2, this.eps);
+  }
+
+  /** The moments of parameter `name` (`size` scalars), created as zeros on first use. */
+  moments(name: string, size: number): { m: Float32Array; v: Float32Array } {
+    let m = this.m.get(name);
+    let v = this.v.get(name);
+    if (!m || !v) {
+      m = new Float32Array(size);
+      v = new Float32Array(size);
+      this.m.set(name, m);
+      this.v.set(name, v);
     }
-    return s;
+    return { m, v };
   }
 
   /** Clips the gradients to `clipNorm` (global L2) and applies one update; returns the pre-clip norm (NaN/Inf: no update). */
@@ -34,28 +112,18 @@ export class Adam {
     if (!Number.isFinite(norm)) return norm;
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
     this.step++;
-    const bc1 = 1 - Math.pow(this.beta1, this.step);
-    const bc2 = 1 - Math.pow(this.beta2, this.step);
-    const stepSize = lr / bc1;
+    const c = this.coefficients(lr, scale, this.step);
     for (const n of names) {
       const p = vars.get(n)!;
-      const m = this.slot(this.m, n, p);
-      const v = this.slot(this.v, n, p);
-      tf.tidy(() => {
-        const g = scale === 1 ? gradOf(n) : tf.mul(gradOf(n), scale);
-        const mNew = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const vNew = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        m.assign(mNew);
-        v.assign(vNew);
-        const denom = tf.add(tf.sqrt(tf.div(vNew, bc2)), this.eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(mNew, denom), stepSize)));
-      });
+      const values = (p.dataSync() as Float32Array).slice();
+      const { m, v } = this.moments(n, p.size);
+      adamUpdate(values, [gradOf(n).dataSync() as Float32Array], m, v, c);
+      tf.tidy(() => p.assign(tf.tensor(values, p.shape)));
     }
     return norm;
   }
 
   dispose(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();
   }

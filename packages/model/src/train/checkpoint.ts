@@ -98,14 +98,14 @@ export async function saveCheckpoint(a: {
   const finalDir = path.join(root, name);
   const tmpDir = path.join(root, `.${name}.tmp-${process.pid}-${Date.now()}`);
   await fs.mkdir(tmpDir, { recursive: true });
-  const entries: [string, tf.Tensor][] = [];
-  for (const [n, v] of a.model.params.vars) entries.push([`param:${n}`, v]);
-  if (a.adam) {
-    for (const [n, v] of a.adam.m) entries.push([`adam.m:${n}`, v]);
-    for (const [n, v] of a.adam.v) entries.push([`adam.v:${n}`, v]);
-  }
   const values: [string, { shape: number[]; data: Float32Array }][] = [];
-  for (const [n, t] of entries) values.push([n, { shape: t.shape.slice(), data: (await t.data()) as Float32Array }]);
+  for (const [n, v] of a.model.params.vars) values.push([`param:${n}`, { shape: v.shape.slice(), data: (await v.data()) as Float32Array }]);
+  if (a.adam) {
+    // moments have their parameter's shape (copied: the data-parallel workers may update them in place later)
+    const shapeOf = (n: string) => a.model.params.vars.get(n)?.shape.slice() ?? [a.adam!.m.get(n)!.length];
+    for (const [n, m] of a.adam.m) values.push([`adam.m:${n}`, { shape: shapeOf(n), data: m.slice() }]);
+    for (const [n, v] of a.adam.v) values.push([`adam.v:${n}`, { shape: shapeOf(n), data: v.slice() }]);
+  }
   const { index, bin } = packTensors(values);
   const header: CheckpointHeader = {
     format: CHECKPOINT_FORMAT,
@@ -295,8 +295,8 @@ export function restoreInto(ck: Checkpoint, model: A2SModel, adam: Adam | null):
   adam.step = ck.header.adamStep;
   for (const [key, t] of ck.values) {
     const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    if (kind === 'adam.m') adam.m.set(name, tf.variable(tf.tensor(t.data, t.shape), false));
-    if (kind === 'adam.v') adam.v.set(name, tf.variable(tf.tensor(t.data, t.shape), false));
+    if (kind === 'adam.m') adam.m.set(name, Float32Array.from(t.data));
+    if (kind === 'adam.v') adam.v.set(name, Float32Array.from(t.data));
   }
 }
 

@@ -106,6 +106,28 @@ export function learningRate(stage: StageConfig, step: number): number {
   return Math.max(stage.lr * Math.pow(stage.lrDecay, step), stage.lr * stage.lrMinFactor);
 }
 
+/**
+ * `source`'s items in order, each next one asked for as soon as one is handed out (in a macrotask, after the
+ * step that takes the item has posted its shards): while data-parallel workers compute a step, this thread
+ * assembles the next batch. The source is deterministic per (stage, epoch), so the batches are the same.
+ */
+export async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<T>> = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = new Promise((resolve, reject) => setImmediate(() => it.next().then(resolve, reject)));
+      yield r.value;
+    }
+  } finally {
+    // the consumer stopped early (a stage's last step, a budget): drop the batch in flight
+    next.catch(() => {});
+    await it.return?.();
+  }
+}
+
 /** Runs (or resumes) training into `runDir`. */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const dp = o.parallel ? new DataParallel(o.parallel) : null;
@@ -270,7 +292,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     };
     for (let epoch = p.epoch; epoch < stage.epochs && !stageFinished; epoch++) {
       let index = 0;
-      for await (const batch of o.source.epoch(stage, si, epoch)) {
+      for await (const batch of prefetched(o.source.epoch(stage, si, epoch))) {
         if (epoch === p.epoch && index < p.batchInEpoch) {
           index++;
           continue;

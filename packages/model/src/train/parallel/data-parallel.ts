@@ -1,8 +1,10 @@
 /**
  * Data-parallel training and gradient accumulation for the trainer: a step's batch is cut into shards
- * (shards.ts), their gradients are computed in worker threads (pool.ts) or one after the other in this thread
- * (accumulate.ts), summed, and applied by the trainer's one Adam. With one worker and no micro-batches the
- * trainer keeps its plain single-pass step; `isSharded` says which path a batch takes.
+ * (shards.ts). With workers, each computes its shards' gradient in its thread and the workers sum the
+ * gradients and run Adam over their parts of the parameters in shared memory (pool.ts, worker.ts); in one
+ * thread, micro-batches run one after the other (accumulate.ts) and the trainer's Adam applies their sum.
+ * With one worker and no micro-batches the trainer keeps its plain single-pass step; `isSharded` says which
+ * path a batch takes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
@@ -15,6 +17,7 @@ import { LOSS_TERMS, type LossValues, type StepResult } from '../step.ts';
 import { accumulateShards } from './accumulate.ts';
 import { WorkerPool } from './pool.ts';
 import { planShards, sliceBatch } from './shards.ts';
+import { wallMs, type StepMarks } from './protocol.ts';
 
 export interface ParallelOptions {
   /** Worker threads, each with its own backend and model copy; 1 = compute in the trainer's thread. */
@@ -42,6 +45,8 @@ export interface ShardedStepArgs {
 export class DataParallel {
   /** CPU time (ms) each worker spent on the last step (empty without workers): for benchmarks. */
   lastWorkerCpuMs: (number | null)[] = [];
+  /** Phases of the last step in ms from its start (trainer and workers; empty without workers): for benchmarks. */
+  lastTimeline: Record<string, number | number[]> = {};
   private pool: WorkerPool | null = null;
   private poolKey = '';
 
@@ -59,30 +64,41 @@ export class DataParallel {
 
   /** One optimisation step over the shards of `a.batch`: summed gradients, clipping, Adam. Leaves no tensors behind. */
   async step(a: ShardedStepArgs): Promise<StepResult> {
+    const start = wallMs();
     const plan = planShards(a.batch.size, this.options.workers, this.options.microBatch);
     const stepSeed = a.rng.int(2 ** 31);
     const whole = batchTotals(a.batch);
     const jobs = plan.map((shards) => shards.map((r) => ({ index: r.index, batch: sliceBatch(a.batch, r.start, r.end) })));
-    let grads: Record<string, tf.Tensor>;
-    let losses: LossValues;
     if (this.options.workers === 1) {
       const sums = accumulateShards(a.model, jobs[0], whole, a.knobs, stepSeed);
-      grads = Object.fromEntries(sums.grads);
-      losses = sums.losses;
-    } else {
-      const pool = await this.poolFor(a);
-      const r = await pool.step(a.model, jobs, whole, a.knobs, stepSeed);
-      grads = {};
-      pool.layout.slots.forEach((s, j) => {
-        if (r.reached[j]) grads[s.varName] = tf.tensor(r.grads.subarray(s.offset, s.offset + s.size), s.shape);
-      });
-      losses = r.losses;
-      this.lastWorkerCpuMs = r.workerCpuMs;
+      const losses = sums.losses;
+      const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
+      const grads = Object.fromEntries(sums.grads);
+      const gradNorm = ok ? a.adam.apply(a.model.params.vars, grads, a.lr, a.clipNorm) : NaN;
+      tf.dispose(Object.values(grads));
+      return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
     }
-    const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
-    const gradNorm = ok ? a.adam.apply(a.model.params.vars, grads, a.lr, a.clipNorm) : NaN;
-    tf.dispose(Object.values(grads));
-    return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
+    // workers: they sum the gradients and run Adam in shared memory; the model and `a.adam` come back updated
+    const pool = await this.poolFor(a);
+    const sliced = wallMs();
+    const r = await pool.step(a.model, a.adam, jobs, whole, a.knobs, stepSeed, { lr: a.lr, clipNorm: a.clipNorm });
+    this.lastWorkerCpuMs = r.workerCpuMs;
+    const at = (t: number) => Math.round((t - start) * 10) / 10;
+    const tl = r.timeline;
+    const worker = (k: keyof StepMarks) => tl.workers.map((m) => at(m?.[k] ?? NaN));
+    this.lastTimeline = {
+      sliced: at(sliced),
+      weightsRead: at(tl.weightsRead),
+      posted: at(tl.posted),
+      workerReceived: worker('received'),
+      workerWeightsLoaded: worker('weightsLoaded'),
+      workerGradsComputed: worker('gradsComputed'),
+      workerAllGrads: worker('allGrads'),
+      workerUpdated: worker('updated'),
+      replied: tl.replied.map(at),
+      copiedBack: at(tl.copiedBack),
+    };
+    return { ok: r.ok, losses: r.losses, gradNorm: r.gradNorm };
   }
 
   private async poolFor(a: ShardedStepArgs): Promise<WorkerPool> {

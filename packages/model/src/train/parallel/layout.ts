@@ -2,7 +2,6 @@
  * Parameters laid out end to end in one Float32Array (the model's declaration order): how weights go to the
  * workers and gradients come back through SharedArrayBuffers.
  */
-import type * as tf from '@tensorflow/tfjs-core';
 import type { A2SModel } from '../../net/model.ts';
 
 export interface ParamSlot {
@@ -28,9 +27,4 @@ export function paramLayout(model: A2SModel): ParamLayout {
     offset += v.size;
   }
   return { slots, total: offset };
-}
-
-/** Copies the model's current weights into `out` (`layout.total` floats). */
-export function readWeights(model: A2SModel, layout: ParamLayout, out: Float32Array): void {
-  for (const s of layout.slots) out.set((model.params.vars.get(s.name) as tf.Variable).dataSync() as Float32Array, s.offset);
 }

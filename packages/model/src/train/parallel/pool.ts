@@ -1,15 +1,21 @@
 /**
  * The trainer's side of data-parallel training: a fixed set of worker threads, each with its own backend and
- * model copy. Weights go out and gradients come back through SharedArrayBuffers; the pool adds the workers'
- * gradients in worker order, so a step is deterministic for a given worker count.
+ * model copy, and the optimizer state in shared memory. Per step the trainer posts each worker its shards;
+ * the workers compute their gradients, meet at a barrier, and each sums the gradients and runs Adam over its
+ * own part of the parameters, writing weights and moments in place (shared.ts, worker.ts). The trainer only
+ * cuts the batch and copies the new weights into its model. Sums run in worker order, so a step is
+ * deterministic for a given worker count.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { BatchTotals } from '../../net/inputs.ts';
 import type { A2SModel, TrainKnobs } from '../../net/model.ts';
+import type { Adam } from '../adam.ts';
 import { LOSS_TERMS, type LossValues } from '../step.ts';
 import type { ShardJob } from './accumulate.ts';
-import { paramLayout, readWeights, type ParamLayout } from './layout.ts';
-import type { StepRequest, WorkerInit, WorkerReply } from './protocol.ts';
+import { paramLayout, type ParamLayout } from './layout.ts';
+import { wallMs, type StepMarks, type StepRequest, type WorkerInit, type WorkerReply } from './protocol.ts';
+import { abortWorkers, createSharedState, sharedViews, type SharedViews } from './shared.ts';
 
 /** A worker died or failed a step: the run cannot go on. */
 export class WorkerFailedError extends Error {
@@ -24,14 +30,16 @@ export class WorkerFailedError extends Error {
 }
 
 export interface PoolStepResult {
-  /** Sum of the workers' gradients (layout order); only `reached` parameters are meaningful. */
-  grads: Float32Array;
-  /** Parameters whose gradient some shard reached. */
-  reached: boolean[];
+  /** False when a loss term or the gradient norm was NaN/Inf: no update was applied. */
+  ok: boolean;
   /** Sum of the workers' loss terms. */
   losses: LossValues;
+  /** Global L2 norm of the summed gradient before clipping (NaN when a loss term was not finite). */
+  gradNorm: number;
   /** CPU time of each worker's part of the step (ms; null where the OS does not say). */
   workerCpuMs: (number | null)[];
+  /** Wall-clock marks (ms since the epoch) of this step on the trainer's side and each worker's. */
+  timeline: { weightsRead: number; posted: number; replied: number[]; copiedBack: number; workers: (StepMarks | null)[] };
 }
 
 interface Pending {
@@ -43,15 +51,19 @@ export class WorkerPool {
   private failure: WorkerFailedError | null = null;
   private closing = false;
   private readonly pending = new Map<number, Pending>();
-  private readonly sum: Float32Array;
+  /** The Adam whose moments live in the shared buffers (its maps hold views into them), if any. */
+  private bound: Adam | null = null;
+  /**
+   * Per parameter, the tfjs data of the model's variable when the shared weights last equalled it (a variable
+   * gets new data on every assign): unchanged ones need not be copied in again before the next step.
+   */
+  private synced: unknown[] = [];
 
   private constructor(
     readonly threads: readonly Worker[],
     readonly layout: ParamLayout,
-    private readonly weights: Float32Array,
-    private readonly grads: readonly Float32Array[],
+    private readonly views: SharedViews,
   ) {
-    this.sum = new Float32Array(layout.total);
     threads.forEach((t, i) => {
       const who = `training worker ${i + 1} of ${threads.length}`;
       t.on('message', (r: WorkerReply) => {
@@ -70,15 +82,13 @@ export class WorkerPool {
   /** Starts `count` workers with `model`'s config and seed on `backend`, and waits until each has built its model. */
   static async start(o: { count: number; model: A2SModel; seed: number; backend: string }): Promise<WorkerPool> {
     const layout = paramLayout(o.model);
-    const bytes = layout.total * Float32Array.BYTES_PER_ELEMENT;
-    const weights = new SharedArrayBuffer(bytes);
-    const grads = Array.from({ length: o.count }, () => new SharedArrayBuffer(bytes));
+    const buffers = createSharedState(layout, o.count, LOSS_TERMS.length);
     const entry = new URL('./worker-entry.mjs', import.meta.url);
-    const threads = grads.map((g) => {
-      const init: WorkerInit = { modelConfig: o.model.config, seed: o.seed, backend: o.backend, weights, grads: g };
+    const threads = Array.from({ length: o.count }, (_, rank) => {
+      const init: WorkerInit = { modelConfig: o.model.config, seed: o.seed, backend: o.backend, rank, buffers };
       return new Worker(entry, { workerData: init });
     });
-    const pool = new WorkerPool(threads, layout, new Float32Array(weights), grads.map((g) => new Float32Array(g)));
+    const pool = new WorkerPool(threads, layout, sharedViews(buffers, layout, o.count, LOSS_TERMS.length));
     try {
       const ready = await Promise.all(threads.map((_, i) => pool.request(i, null)));
       for (const r of ready) {
@@ -94,6 +104,8 @@ export class WorkerPool {
   private fail(message: string): void {
     if (this.failure) return;
     this.failure = new WorkerFailedError(message);
+    // workers waiting at a barrier for the one that failed give up
+    abortWorkers(this.views);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
   }
@@ -107,34 +119,115 @@ export class WorkerPool {
     });
   }
 
-  /** One step: `model`'s weights to every worker, `perWorker[i]` shards to worker i, summed gradients back. */
-  async step(model: A2SModel, perWorker: readonly ShardJob[][], whole: BatchTotals, knobs: TrainKnobs, stepSeed: number): Promise<PoolStepResult> {
-    if (perWorker.length > this.threads.length) throw new RangeError(`${perWorker.length} shard lists for ${this.threads.length} workers`);
+  /**
+   * Makes `adam`'s moments the shared ones: its current values are copied in (zeros for parameters it has
+   * none for yet) and its maps point at the shared views from then on. An Adam bound before gets copies of
+   * its values back, so two optimizers never share memory.
+   */
+  private bind(adam: Adam): void {
+    const { m, v } = this.views.moments;
+    if (this.bound && this.bound !== adam) {
+      for (const map of [this.bound.m, this.bound.v]) for (const [n, a] of map) if (m.includes(a) || v.includes(a)) map.set(n, a.slice());
+    }
+    this.bound = adam;
+    this.layout.slots.forEach((s, j) => {
+      for (const [map, views, flat] of [
+        [adam.m, m, this.views.m],
+        [adam.v, v, this.views.v],
+      ] as const) {
+        const cur = map.get(s.name);
+        if (cur === views[j]) continue;
+        if (cur) {
+          if (cur.length !== s.size) throw new RangeError(`Adam moments of ${s.name}: ${cur.length} values for ${s.size} parameters`);
+          flat.set(cur, s.offset);
+          map.set(s.name, views[j]);
+        } else {
+          flat.fill(0, s.offset, s.offset + s.size);
+        }
+      }
+    });
+  }
+
+  /**
+   * One step: `perWorker[i]` shards to worker i; the workers' summed gradient, clipped to `clipNorm`, updates
+   * `model`'s weights and `adam`'s moments (update number `adam.step + 1`).
+   */
+  async step(
+    model: A2SModel,
+    adam: Adam,
+    perWorker: readonly ShardJob[][],
+    whole: BatchTotals,
+    knobs: TrainKnobs,
+    stepSeed: number,
+    opt: { lr: number; clipNorm: number },
+  ): Promise<PoolStepResult> {
+    const participants = perWorker.length;
+    if (participants > this.threads.length) throw new RangeError(`${participants} shard lists for ${this.threads.length} workers`);
     if (this.failure) throw this.failure;
-    readWeights(model, this.layout, this.weights);
-    const replies = await Promise.all(perWorker.map((shards, i) => this.request(i, { type: 'step', shards, whole, knobs, stepSeed })));
+    this.bind(adam);
+    this.layout.slots.forEach((s, j) => {
+      const p = model.params.vars.get(s.name)!;
+      if (this.synced[j] === p.dataId) return;
+      this.views.weights.set(p.dataSync() as Float32Array, s.offset);
+      this.synced[j] = p.dataId;
+    });
+    const weightsRead = wallMs();
+    const replied: number[] = [];
+    const adamStep = adam.step + 1;
+    const asked = perWorker.map((shards, i) =>
+      this.request(i, { type: 'step', shards, whole, knobs, stepSeed, participants, lr: opt.lr, clipNorm: opt.clipNorm, adamStep, beta1: adam.beta1, beta2: adam.beta2, eps: adam.eps }).then((r) => {
+        replied[i] = wallMs();
+        return r;
+      }),
+    );
+    const posted = wallMs();
+    const replies = await Promise.all(asked);
     const sums = new Float64Array(LOSS_TERMS.length);
     const reached = this.layout.slots.map(() => false);
-    const sum = this.sum;
+    let gradNorm = NaN;
+    let applied = false;
     replies.forEach((r, w) => {
       if (r.type !== 'done') throw new WorkerFailedError(`training worker ${w + 1} of ${this.threads.length} failed a step: ${r.type === 'failed' ? r.message : r.type}`);
       LOSS_TERMS.forEach((k, j) => (sums[j] += r.losses[k]));
-      const g = this.grads[w];
-      this.layout.slots.forEach((s, j) => {
-        if (!r.reached[j]) return;
-        const end = s.offset + s.size;
-        if (!reached[j]) sum.set(g.subarray(s.offset, end), s.offset);
-        else for (let k = s.offset; k < end; k++) sum[k] += g[k];
-        reached[j] = true;
-      });
+      r.reached.forEach((x, j) => (reached[j] ||= x));
+      // every worker computed the same norm and decision from the shared sums
+      gradNorm = r.gradNorm;
+      applied = r.applied;
     });
     const losses = Object.fromEntries(LOSS_TERMS.map((k, j) => [k, Math.fround(sums[j])])) as LossValues;
-    return { grads: sum, reached, losses, workerCpuMs: replies.map((r) => (r.type === 'done' ? r.cpuMs : null)) };
+    const finite = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
+    if (applied) {
+      adam.step = adamStep;
+      const { m, v } = this.views.moments;
+      const w = this.views.weights;
+      this.layout.slots.forEach((s, j) => {
+        if (!reached[j]) return;
+        adam.m.set(s.name, m[j]);
+        adam.v.set(s.name, v[j]);
+        const p = model.params.vars.get(s.name)!;
+        tf.tidy(() => p.assign(tf.tensor(w.subarray(s.offset, s.offset + s.size), s.shape)));
+        this.synced[j] = p.dataId;
+      });
+    }
+    const timeline = { weightsRead, posted, replied, copiedBack: wallMs(), workers: replies.map((r) => (r.type === 'done' ? r.marks : null)) };
+    return {
+      ok: finite && Number.isFinite(gradNorm),
+      losses,
+      gradNorm: finite ? gradNorm : NaN,
+      workerCpuMs: replies.map((r) => (r.type === 'done' ? r.cpuMs : null)),
+      timeline,
+    };
   }
 
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closing = true;
+    if (this.bound) {
+      // the last optimizer keeps its moments after the shared buffers are gone from the workers
+      const { m, v } = this.views.moments;
+      for (const map of [this.bound.m, this.bound.v]) for (const [n, a] of map) if (m.includes(a) || v.includes(a)) map.set(n, a.slice());
+      this.bound = null;
+    }
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 }
