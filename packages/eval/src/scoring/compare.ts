@@ -70,7 +70,8 @@ export function parseSystemRef(text: string): SystemRef {
   return { system: parts[0], variant: parts[1], ...(parts.length === 3 ? { seed: Number(parts[2]) } : {}) };
 }
 
-const refText = (r: SystemRef) => `${r.system}/${r.variant}${r.seed !== undefined ? `/${r.seed}` : ''}`;
+/** `system/variant[/seed]`, as tables and messages name a scored system. */
+export const refText = (r: SystemRef): string => `${r.system}/${r.variant}${r.seed !== undefined ? `/${r.seed}` : ''}`;
 
 /**
  * Per-song values `metric → song → value` of one system (pooled `*` rows are left out: they have no songs). A

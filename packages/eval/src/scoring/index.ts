@@ -25,6 +25,7 @@ export {
   COMPARED_METRICS,
   comparisonMarkdown,
   parseSystemRef,
+  refText,
   verdictLine,
   verdictOf,
   type CompareOptions,

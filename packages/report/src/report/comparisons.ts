@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '@a2s/dataset';
+import { refText as systemRefText } from '@a2s/eval';
 import { htmlEscape } from '../tables/results-table.ts';
 
 const RefSchema = z.object({ system: z.string(), variant: z.string(), seed: z.number().int().optional() });
@@ -47,7 +48,7 @@ export async function readComparisonFile(file: string): Promise<ComparisonFile> 
   return { ...parsed.data, file };
 }
 
-const refText = (r: Ref, seeds?: number) => `${r.system}/${r.variant}${r.seed !== undefined ? `/${r.seed}` : ''}${seeds !== undefined && seeds > 1 ? ` (${seeds} seeds)` : ''}`;
+const refText = (r: Ref, seeds?: number) => `${systemRefText(r)}${seeds !== undefined && seeds > 1 ? ` (${seeds} seeds)` : ''}`;
 
 const MARK: Record<Row['verdict'], string> = { better: '▲', worse: '▼', 'no worse': '≈', inconclusive: '?' };
 

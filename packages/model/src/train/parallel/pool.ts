@@ -186,8 +186,16 @@ export class WorkerPool {
     const reached = this.layout.slots.map(() => false);
     let gradNorm = NaN;
     let applied = false;
-    replies.forEach((r, w) => {
-      if (r.type !== 'done') throw new WorkerFailedError(`training worker ${w + 1} of ${this.threads.length} failed a step: ${r.type === 'failed' ? r.message : r.type}`);
+    // a worker that failed says why; the others only gave up waiting for it
+    const failed = replies.findIndex((r) => r.type === 'failed' && !r.aborted);
+    const first = failed >= 0 ? failed : replies.findIndex((r) => r.type !== 'done');
+    if (first >= 0) {
+      const r = replies[first];
+      this.fail(`training worker ${first + 1} of ${this.threads.length} failed a step: ${r.type === 'failed' ? r.message : r.type}`);
+      throw this.failure!;
+    }
+    replies.forEach((r) => {
+      if (r.type !== 'done') return;
       LOSS_TERMS.forEach((k, j) => (sums[j] += r.losses[k]));
       r.reached.forEach((x, j) => (reached[j] ||= x));
       // every worker computed the same norm and decision from the shared sums

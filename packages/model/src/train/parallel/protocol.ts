@@ -49,7 +49,8 @@ export type WorkerReply =
       cpuMs: number | null;
       marks: StepMarks;
     }
-  | { type: 'failed'; message: string };
+  /** `aborted`: this worker gave up because another one failed (that one's reply says why). */
+  | { type: 'failed'; message: string; aborted?: boolean };
 
 /** Wall-clock marks of a worker's step (ms since the epoch, sub-millisecond): for benchmarks' timelines. */
 export interface StepMarks {

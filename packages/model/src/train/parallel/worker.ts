@@ -104,8 +104,9 @@ port.on('message', (req: StepRequest) => {
     reply(step(req));
   } catch (err) {
     // the others must not wait at the barrier for this worker
-    if (!(err instanceof StepAborted)) abortWorkers(shared);
-    reply({ type: 'failed', message: (err as Error).message ?? String(err) });
+    const aborted = err instanceof StepAborted;
+    if (!aborted) abortWorkers(shared);
+    reply({ type: 'failed', message: (err as Error).message ?? String(err), aborted });
   }
 });
 reply({ type: 'ready', total: layout.total });
