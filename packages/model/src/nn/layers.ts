@@ -4,6 +4,7 @@
  * run one fused-gate matmul per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gruSequence } from './gru-sequence.ts';
 import type { ParamStore } from './params.ts';
 import { matMul, matMulShared } from './matmul.ts';
 
@@ -88,17 +89,13 @@ export function runGru(
   opts: { h0?: tf.Tensor2D; mask?: tf.Tensor2D; reverse?: boolean; keepOutputs?: boolean } = {},
 ): GruRun {
   const [B, T] = x.shape;
-  const xs = tf.unstack(gruProject(g, x), 1) as tf.Tensor2D[];
-  const ms = opts.mask ? (tf.unstack(opts.mask.reshape([B, T, 1]), 1) as tf.Tensor2D[]) : null;
-  let h = opts.h0 ?? tf.zeros([B, g.hidden]);
-  const whT = gruWhT(g);
-  const outs: tf.Tensor2D[] = new Array(T);
-  for (let i = 0; i < T; i++) {
-    const t = opts.reverse ? T - 1 - i : i;
-    h = gruCell(g, xs[t], h, whT, ms ? ms[t] : undefined);
-    outs[t] = h;
-  }
-  return { outputs: opts.keepOutputs ? (tf.stack(outs, 1) as tf.Tensor3D) : null, last: h };
+  // one op for the whole recurrence: its backward pass sums the recurrent weight's gradient in one matmul
+  const states = gruSequence(gruProject(g, x), opts.h0 ?? tf.zeros([B, g.hidden]), g.wh as unknown as tf.Tensor2D, g.bh as unknown as tf.Tensor1D, {
+    mask: opts.mask,
+    reverse: opts.reverse,
+  });
+  const last = states.slice([0, opts.reverse ? 0 : T - 1, 0], [-1, 1, -1]).reshape([B, g.hidden]) as tf.Tensor2D;
+  return { outputs: opts.keepOutputs ? states : null, last };
 }
 
 export interface BiGru {
