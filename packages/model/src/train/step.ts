@@ -36,8 +36,16 @@ export function trainStep(
   value.dispose();
   const v = values as unknown as Float32Array;
   const losses = Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
+  return applyGradients(model, adam, grads, losses, opts);
+}
+
+/**
+ * Applies one step's gradients (by tfjs variable name) with `adam` when every loss term is finite, and
+ * disposes them: the end of a step computed in this thread, in one pass or summed over micro-batches.
+ */
+export function applyGradients(model: A2SModel, adam: Adam, grads: Record<string, tf.Tensor>, losses: LossValues, opts: { lr: number; clipNorm: number }): StepResult {
   const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
   const gradNorm = ok ? adam.apply(model.params.vars, grads, opts.lr, opts.clipNorm) : NaN;
-  tf.dispose(grads);
+  tf.dispose(Object.values(grads));
   return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
 }

@@ -6,14 +6,13 @@
  * With one worker and no micro-batches the trainer keeps its plain single-pass step; `isSharded` says which
  * path a batch takes.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
 import type { Rng } from '@a2s/dataset';
 import type { Batch } from '@a2s/features';
 import { batchTotals } from '../../net/inputs.ts';
 import type { A2SModel, TrainKnobs } from '../../net/model.ts';
 import type { Adam } from '../adam.ts';
-import { LOSS_TERMS, type LossValues, type StepResult } from '../step.ts';
+import { applyGradients, type StepResult } from '../step.ts';
 import { accumulateShards } from './accumulate.ts';
 import { WorkerPool } from './pool.ts';
 import { planShards, sliceBatch } from './shards.ts';
@@ -71,12 +70,7 @@ export class DataParallel {
     const jobs = plan.map((shards) => shards.map((r) => ({ index: r.index, batch: sliceBatch(a.batch, r.start, r.end) })));
     if (this.options.workers === 1) {
       const sums = accumulateShards(a.model, jobs[0], whole, a.knobs, stepSeed);
-      const losses = sums.losses;
-      const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
-      const grads = Object.fromEntries(sums.grads);
-      const gradNorm = ok ? a.adam.apply(a.model.params.vars, grads, a.lr, a.clipNorm) : NaN;
-      tf.dispose(Object.values(grads));
-      return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
+      return applyGradients(a.model, a.adam, Object.fromEntries(sums.grads), sums.losses, { lr: a.lr, clipNorm: a.clipNorm });
     }
     // workers: they sum the gradients and run Adam in shared memory; the model and `a.adam` come back updated
     const pool = await this.poolFor(a);

@@ -126,9 +126,7 @@ export class WorkerPool {
    */
   private bind(adam: Adam): void {
     const { m, v } = this.views.moments;
-    if (this.bound && this.bound !== adam) {
-      for (const map of [this.bound.m, this.bound.v]) for (const [n, a] of map) if (m.includes(a) || v.includes(a)) map.set(n, a.slice());
-    }
+    if (this.bound !== adam) this.unbind();
     this.bound = adam;
     this.layout.slots.forEach((s, j) => {
       for (const [map, views, flat] of [
@@ -146,6 +144,18 @@ export class WorkerPool {
         }
       }
     });
+  }
+
+  /** Gives the bound Adam (if any) copies of its shared moments and forgets it. */
+  private unbind(): void {
+    const a = this.bound;
+    if (!a) return;
+    const { m, v } = this.views.moments;
+    this.layout.slots.forEach((s, j) => {
+      if (a.m.get(s.name) === m[j]) a.m.set(s.name, m[j].slice());
+      if (a.v.get(s.name) === v[j]) a.v.set(s.name, v[j].slice());
+    });
+    this.bound = null;
   }
 
   /**
@@ -230,12 +240,8 @@ export class WorkerPool {
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.bound) {
-      // the last optimizer keeps its moments after the shared buffers are gone from the workers
-      const { m, v } = this.views.moments;
-      for (const map of [this.bound.m, this.bound.v]) for (const [n, a] of map) if (m.includes(a) || v.includes(a)) map.set(n, a.slice());
-      this.bound = null;
-    }
+    // the last optimizer keeps its moments after the shared buffers are gone from the workers
+    this.unbind();
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 }
