@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chordsPerBeat, decodeAudioFile, listPop909Songs, readBeatMidi, readChordFile, writeFileAtomic } from '@a2s/dataset';
 import { beatFMeasure, chordAccuracy, recognizeChords, trackBeats } from '@a2s/features';
-import { resolveModel } from '../src/arrange/cli.ts';
+import { BUNDLED_MODEL_DIR, resolveModel } from '../src/arrange/cli.ts';
 import { arrangeAudio } from '../src/arrange/pipeline.ts';
 import { loadTrainedArrangeModel } from '../src/arrange/trained-model.ts';
 
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-bench-'));
   const results: SongResult[] = [];
   const tLoad = performance.now();
-  const model = await resolveModel({ seed: 0, temperature: 1 }, loadTrainedArrangeModel);
+  // what `a2s arrange song.wav` does: the bundled model with its recommended decoding
+  const model = await resolveModel({ seed: 0 }, loadTrainedArrangeModel);
   const modelLoadSec = (performance.now() - tLoad) / 1000;
   try {
     for (const id of ids) {
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
     chordSecPer4MinMedian: median(results.map((r) => (r.chordSec * 240) / r.durationSec)),
     arrangeSecPer4MinMedian: median(results.map((r) => (r.arrangeSec * 240) / r.durationSec)),
     modelLoadSec,
+    model: path.relative(process.cwd(), BUNDLED_MODEL_DIR),
+    decoding: model.decoding ?? null,
     nodeVersion: process.version,
     cpus: os.cpus().length,
     loadAverage: os.loadavg(),

@@ -24,6 +24,7 @@ export {
 } from './config/train-config.ts';
 export { selectBackend, ensureTfRuntime, type BackendInfo, type BackendName } from './tf/backend.ts';
 export { buildModel, forwardLoss, infer, type A2SModel, type TrainKnobs, type InferOptions } from './net/model.ts';
+export type { EosThreshold } from './net/pianotree.ts';
 export { batchToInputs, disposeInputs, type ModelInputs } from './net/inputs.ts';
 export { Adam } from './train/adam.ts';
 export { trainStep, type StepResult, type LossValues } from './train/step.ts';
@@ -31,7 +32,9 @@ export { train, learningRate, NonFiniteLossError, type BatchSource, type TrainOp
 export { DataParallel, type ParallelOptions } from './train/parallel/data-parallel.ts';
 export { WorkerFailedError } from './train/parallel/pool.ts';
 export { saveCheckpoint, loadCheckpoint, restoreInto, type Checkpoint, type CheckpointHeader, type TrainPosition } from './train/checkpoint.ts';
-export { exportWeights, type ExportedModelInfo, type ModelCard } from './train/export.ts';
+export { exportWeights, setModelDecoding, type ExportedModelInfo, type ModelCard } from './train/export.ts';
+export type { ModelDecoding } from './train/checkpoint.ts';
+export { resolveDecoding, describeDecoding, parseEosThreshold, type ResolvedDecoding } from './infer/decoding.ts';
 export { loadTrainedModel, arrangeSegments, arrangeAutoregressive, predictSplit, type TrainedModel, type ArrangeOptions, type PredictSplitOptions, type WindowInput } from './infer/predict.ts';
 export { resolveInferenceMode, decodeInOrder, previousWindows, readTextureReference, textureRoll, type TextureReference } from './infer/modes.ts';
 export { findStageEnd, findStageCheckpoint, checkpointTrainedMode } from './train/checkpoint.ts';

@@ -7,6 +7,7 @@ import { describeScore, resolveKeyOption } from '@a2s/score/cli';
 import { arrangeAudio, arrangementToJson, arrangementToMidi } from './pipeline.ts';
 import { arrangementToScoreSource } from './score-output.ts';
 import { loadTrainedArrangeModel } from './trained-model.ts';
+import { EOS_THRESHOLD_HELP, parseEosThreshold } from '../infer/decoding.ts';
 import type { ArrangeModel, ModelLoader, ModelSource } from './types.ts';
 
 /** What the command needs from outside this folder (the model package wires the real loader in). */
@@ -17,8 +18,14 @@ export interface ArrangeCommandDeps {
   readonly defaultModelDir?: string;
 }
 
-/** The `small` model shipped with the package (see assets/a2s-small/model-card.json for its provenance). */
-export const BUNDLED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-small');
+/**
+ * The default model shipped with the package: `a2s-band`, trained on band audio of all 674 POP909 training songs,
+ * with its recommended decoding (see assets/a2s-band/model-card.json and experiments/decode-calibration).
+ */
+export const BUNDLED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-band');
+
+/** The earlier default (`small`, 39 songs of synthesized accompaniment), kept for the demo's comparison row and compatibility tests. */
+export const SMALL_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-small');
 
 interface ArrangeCliOptions {
   output?: string;
@@ -27,7 +34,8 @@ interface ArrangeCliOptions {
   beats?: string;
   chords?: string;
   seed: number;
-  temperature: number;
+  temperature?: number;
+  eosThreshold?: string;
   stage?: string;
   mode?: string;
   texture?: string;
@@ -93,7 +101,7 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     )
     .argument('<audio>', 'song audio (.wav, .mp3, .flac or .ogg; any sample rate, mono or stereo)')
     .option('-o, --output <file>', 'output MIDI file (default: <audio name>-piano.mid beside the audio)')
-    .option('--run <dir>', 'training run folder (uses its latest checkpoint; default: the bundled small model)')
+    .option('--run <dir>', 'training run folder (uses its latest checkpoint; default: the bundled model, assets/a2s-band)')
     .option('--checkpoint <path>', 'checkpoint to load (a checkpoints/<stage>-<step> folder, or an `a2s export` folder)')
     .option('--beats <file>', 'beats in POP909 beat_audio.txt format (time<TAB>beat_in_bar) instead of beat tracking')
     .option('--chords <file>', 'chords in POP909 chord_audio.txt format (start<TAB>end<TAB>label) instead of recognition')
@@ -102,7 +110,8 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     .option('--texture <file>', "a reference piano score (MIDI): the arrangement takes its texture (rhythm, density, voicing) and keeps the audio's harmony; needs a model trained with a score input (autoregressive or pre-training stage)")
     .option('--force', 'decode in the asked mode even when the model was trained for another')
     .option('--seed <n>', 'seed of the model sampling (another seed: another variation)', parseNumber('int', 0, 2 ** 31 - 1), 0)
-    .option('--temperature <t>', 'sampling temperature (0 = greedy; higher: freer variations; default 1, as a2s predict)', parseNumber('float', 0, 10), 1)
+    .option('--temperature <t>', "sampling temperature (0 = greedy; higher: freer variations; default: the model's recommended decoding, for the bundled model greedy with an EOS threshold, else 1)", parseNumber('float', 0, 10))
+    .option('--eos-threshold <first[,rest]>', EOS_THRESHOLD_HELP)
     .option('--skip-music-check', 'arrange audio that the music check refuses (no tonal content: noise, percussion only; see the model README)')
     .option('--velocity <v>', 'fixed MIDI velocity for every note (default: the model’s)', parseNumber('int', 1, 127))
     .option('--no-pedal', 'do not write sustain pedal (CC64) per bar')
@@ -123,12 +132,14 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
       const output = opts.output ?? path.join(path.dirname(audioPath), `${path.parse(audioPath).name}-piano.mid`);
       if (opts.texture) await mustExist(opts.texture, 'texture reference');
       if (opts.stage && !opts.run) throw new InputError({ file: '--stage', message: '--stage picks a checkpoint of a run folder: pass --run <dir> too' });
+      if (opts.eosThreshold !== undefined) parseEosThreshold(opts.eosThreshold, opts.temperature ?? 0); // bad flags fail before the model loads
       const model = await resolveModel(
-        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature, stage: opts.stage, mode: opts.mode, texture: opts.texture, force: opts.force },
+        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature, eosThreshold: opts.eosThreshold, stage: opts.stage, mode: opts.mode, texture: opts.texture, force: opts.force },
         deps.loadModel ?? loadTrainedArrangeModel,
         deps.defaultModelDir,
       );
       for (const w of model.warnings ?? []) process.stderr.write(`arrange: warning: ${w}\n`);
+      if (model.decoding) log(`note decoding: ${model.decoding}`);
       try {
         if (opts.beats) await mustExist(opts.beats, 'beat file');
         if (opts.chords) await mustExist(opts.chords, 'chord file');

@@ -15,6 +15,7 @@ const SEED_STRIDE = 1_000_003;
 export const loadTrainedArrangeModel: ModelLoader = async (source) => {
   const { loadTrainedModel, arrangeSegments, arrangeAutoregressive } = await import('../infer/predict.ts');
   const { resolveInferenceMode, readTextureReference, textureRoll } = await import('../infer/modes.ts');
+  const { resolveDecoding, describeDecoding } = await import('../infer/decoding.ts');
   const where = source.run ?? source.checkpoint;
   if (where === undefined) throw new Error('loadTrainedArrangeModel: no run folder or checkpoint given');
   const reference = source.texture ? await readTextureReference(source.texture) : null;
@@ -23,12 +24,15 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
   if (mode !== 'independent' && !trained.model.symEnc) {
     throw new Error(`${trained.checkpointDir}: a ${trained.config.model.variant} model has no score latent, so it cannot decode in ${mode} mode`);
   }
+  const decoding = resolveDecoding({ temperature: source.temperature, eosThreshold: source.eosThreshold }, trained.decoding);
+  const { temperature, eos } = decoding;
   let call = 0;
   const independent = (inputs: SegmentInput[]) =>
-    arrangeSegments(trained.model, inputs, { seed: source.seed + SEED_STRIDE * call++, temperature: source.temperature });
+    arrangeSegments(trained.model, inputs, { seed: source.seed + SEED_STRIDE * call++, temperature, eos });
   const model: ArrangeModel = {
     features: trained.features,
     warnings: trained.warnings,
+    decoding: `${describeDecoding(decoding)} (${decoding.source})`,
     arranger: {
       arrange: independent,
       ...(mode === 'independent'
@@ -48,7 +52,7 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
               // in 4/4 that is the previous window), else of the window just before it
               const at = new Map(starts.map((s, i) => [s, i]));
               const prev = starts.map((s, i) => at.get(s - 4) ?? i - 1);
-              return arrangeAutoregressive(trained.model, inputs, prev, { seed: source.seed, temperature: source.temperature, onProgress });
+              return arrangeAutoregressive(trained.model, inputs, prev, { seed: source.seed, temperature, eos, onProgress });
             },
           }),
     },

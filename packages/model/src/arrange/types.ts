@@ -27,6 +27,8 @@ export interface ArrangeModel {
   readonly arranger: SegmentArranger;
   /** What the loader had to work around (e.g. a damaged latest checkpoint skipped for an older one); printed by the CLI. */
   readonly warnings?: readonly string[];
+  /** How the arranger decodes (e.g. "greedy, EOS threshold …, the model's recommended decoding"); printed by the CLI. */
+  readonly decoding?: string;
   /** Frees model memory. */
   dispose?(): void;
 }
@@ -36,7 +38,10 @@ export interface ModelSource {
   readonly run?: string;
   readonly checkpoint?: string;
   readonly seed: number;
-  readonly temperature: number;
+  /** Sampling temperature (`--temperature`, 0 = greedy); absent: the model's recommended decoding, else 1. */
+  readonly temperature?: number;
+  /** Greedy decoding's EOS thresholds (`--eos-threshold`, "F" or "F,R"); see `resolveDecoding`. */
+  readonly eosThreshold?: string;
   /** The checkpoint of this stage of the run folder (`--stage`). */
   readonly stage?: string;
   /** Inference mode (`--mode`): independent or autoregressive; default the checkpoint's own. */

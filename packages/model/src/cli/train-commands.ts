@@ -12,7 +12,9 @@ import { train, type BatchSource } from '../train/trainer.ts';
 import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
 import { readTextureReference, resolveInferenceMode } from '../infer/modes.ts';
+import { describeDecoding, EOS_THRESHOLD_HELP, parseEosThreshold, resolveDecoding } from '../infer/decoding.ts';
 import { exportWeights } from '../train/export.ts';
+import type { ModelDecoding } from '../train/checkpoint.ts';
 import { submitTrainJob } from './train-slurm.ts';
 
 const DEFAULT_MANIFEST = 'data/datasets/default/manifest.json';
@@ -216,7 +218,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--manifest <file>', 'dataset manifest', DEFAULT_MANIFEST)
     .option('--out <dir>', 'output folder (default <run>/predictions/<split>)')
     .option('--seed <n>', 'sampling seed', '0')
-    .option('--temperature <t>', 'sampling temperature, 0 = greedy (default 1, as a2s arrange: greedy decoding of an undertrained model is degenerate; with --seed, deterministic)', '1')
+    .option('--temperature <t>', "sampling temperature, 0 = greedy (default: the model's recommended decoding when it has one, e.g. the bundled models, else 1; with --seed, deterministic)")
+    .option('--eos-threshold <first[,rest]>', EOS_THRESHOLD_HELP)
     .option('--backend <name>', 'wasm, cpu or tensorflow')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--name <system>', 'system name in predictions.json (default a2s)')
@@ -226,11 +229,15 @@ export function registerTrainCommands(program: Command): void {
       if (!['train', 'valid', 'test'].includes(split)) throw new InputError({ file: '--split', message: `unknown split ${split}` });
       const stage = o.stage as StageName | undefined;
       if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
+      const temperature = o.temperature === undefined ? undefined : Number(o.temperature);
+      if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) throw new InputError({ file: '--temperature', message: `expected a number ≥ 0, got "${o.temperature}"` });
+      if (o.eosThreshold !== undefined) parseEosThreshold(o.eosThreshold, temperature ?? 0); // bad flags fail before the model loads
       const texture = o.texture ? await readTextureReference(o.texture) : undefined;
       const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
       for (const w of trained.warnings) process.stderr.write(`a2s predict: warning: ${w}\n`);
       const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, texture: !!texture, force: !!o.force, what: trained.checkpointDir });
-      process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows\n`);
+      const decoding = resolveDecoding({ temperature, eosThreshold: o.eosThreshold }, trained.decoding);
+      process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows, ${describeDecoding(decoding)} (${decoding.source})\n`);
       const outDir = o.out ?? path.join(o.run!, 'predictions', split);
       const progress = createProgress({ label: 'predict', total: 0, unit: 'segments', plain: !process.stderr.isTTY || !!process.env.CI });
       let done = 0;
@@ -240,7 +247,8 @@ export function registerTrainCommands(program: Command): void {
         split,
         outDir,
         seed: Number(o.seed),
-        temperature: Number(o.temperature),
+        temperature: decoding.temperature,
+        eos: decoding.eos,
         featureCacheDir: o.featureCache,
         system: o.name,
         variant: o.variant,
@@ -264,7 +272,10 @@ export function registerTrainCommands(program: Command): void {
     .option('--training-data <text>', 'what the model was trained on, for the model card', '')
     .option('--reproduce <text>', 'the commands that reproduce it, for the model card', '')
     .option('--results <file.json>', 'test results (e.g. a2s compare --out JSON) to embed in the model card as they are')
-    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string }) => {
+    .option('--temperature <t>', "the model's recommended decoding, used by a2s predict and a2s arrange when neither flag is given: sampling temperature (0 = greedy)")
+    .option('--eos-threshold <first[,rest]>', `the recommended decoding's EOS threshold (implies --temperature 0): ${EOS_THRESHOLD_HELP}`)
+    .option('--decoding-note <text>', 'how the recommended decoding was chosen (data, metric), for the record; required with --temperature or --eos-threshold')
+    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string; temperature?: string; eosThreshold?: string; decodingNote?: string }) => {
       let results: unknown;
       if (o.results !== undefined) {
         try {
@@ -273,7 +284,15 @@ export function registerTrainCommands(program: Command): void {
           throw new InputError({ file: o.results, message: `cannot read results JSON: ${(err as Error).message}`, cause: err });
         }
       }
-      const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results });
+      let decoding: ModelDecoding | undefined;
+      if (o.temperature !== undefined || o.eosThreshold !== undefined) {
+        if (!o.decodingNote) throw new InputError({ file: '--decoding-note', message: 'say how the recommended decoding was chosen (e.g. "onset F1 on the 84 validation songs, experiments/…")' });
+        const temperature = o.temperature === undefined ? undefined : Number(o.temperature);
+        if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) throw new InputError({ file: '--temperature', message: `expected a number ≥ 0, got "${o.temperature}"` });
+        const d = resolveDecoding({ temperature, eosThreshold: o.eosThreshold }, null);
+        decoding = { temperature: d.temperature, eosThreshold: d.eos, chosenOn: o.decodingNote };
+      }
+      const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results, decoding });
       process.stderr.write(`a2s export: ${info.parameters} parameters (${(info.bytes / 2 ** 20).toFixed(1)} MiB) → ${info.dir}\n`);
     });
 }

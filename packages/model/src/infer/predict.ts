@@ -7,8 +7,9 @@ import { CHORD_DIMS, createBatchIterator, type FeatureConfig } from '@a2s/featur
 import { SEGMENT_BEATS } from '@a2s/dataset';
 import type { InferenceMode, ResolvedTrainConfig, StageName, TrainedMode } from '../config/train-config.ts';
 import { buildModel, infer, type A2SModel } from '../net/model.ts';
+import type { EosThreshold } from '../net/pianotree.ts';
 import { SLOTS } from '../net/inputs.ts';
-import { checkpointTrainedMode, findStageCheckpoint, loadCheckpoint, restoreInto, type TrainPosition } from '../train/checkpoint.ts';
+import { checkpointTrainedMode, findStageCheckpoint, loadCheckpoint, restoreInto, type ModelDecoding, type TrainPosition } from '../train/checkpoint.ts';
 import { decodeInOrder, previousWindows, textureRoll, type TextureReference } from './modes.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { predictionToNotes } from './tree-notes.ts';
@@ -26,6 +27,8 @@ export interface TrainedModel {
   trainedFor: TrainedMode;
   /** Damaged newer checkpoints passed over for this one (see `loadCheckpoint`'s fallback); callers say so. */
   warnings: string[];
+  /** An exported model's recommended decoding (its header's `decoding`), else null. */
+  decoding: ModelDecoding | null;
 }
 
 /**
@@ -45,13 +48,15 @@ export async function loadTrainedModel(
   restoreInto(ck, model, null);
   const warnings = (ck.skipped ?? []).map((s) => `skipped damaged checkpoint ${s.dir}: ${s.reason}`);
   if (warnings.length > 0) warnings.push(`using ${ck.dir}, the newest intact checkpoint`);
-  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position, trainedFor: checkpointTrainedMode(ck.header), warnings };
+  return { model, config, features: config.features, checkpointDir: ck.dir, position: ck.header.position, trainedFor: checkpointTrainedMode(ck.header), warnings, decoding: ck.header.decoding ?? null };
 }
 
 export interface ArrangeOptions {
   seed: number;
   /** 0 = greedy; > 0 samples pitches at this temperature. */
   temperature: number;
+  /** Greedy decoding's EOS thresholds (temperature 0 only); absent or null = plain argmax. */
+  eos?: EosThreshold | null;
   batchSize?: number;
 }
 
@@ -97,6 +102,7 @@ export async function arrangeSegments(
     const [pitch, dur] = tf.tidy(() => {
       const r = infer(model, tf.tensor3d(audio, [chunk.length, frames, bins]), tf.tensor3d(chords, [chunk.length, SEGMENT_BEATS, CHORD_DIMS]), {
         temperature: opts.temperature,
+        eos: opts.eos ?? null,
         rng,
         symbolicPrompt: roll ? tf.tensor3d(roll, [chunk.length, 32, 128]) : undefined,
       });
@@ -138,7 +144,7 @@ export async function arrangeAutoregressive(
     const notes = await arrangeSegments(
       model,
       items.map((it) => ({ ...inputs[it.index], pianoRoll: it.roll })),
-      { seed: rng.int(2 ** 31), temperature: opts.temperature, batchSize: opts.batchSize },
+      { seed: rng.int(2 ** 31), temperature: opts.temperature, eos: opts.eos, batchSize: opts.batchSize },
     );
     done += items.length;
     opts.onProgress?.(done);
@@ -153,6 +159,8 @@ export interface PredictSplitOptions {
   outDir: string;
   seed: number;
   temperature: number;
+  /** Greedy decoding's EOS thresholds (temperature 0 only); absent or null = plain argmax. */
+  eos?: EosThreshold | null;
   batchSize?: number;
   /** Label written into predictions.json. Default 'a2s'. */
   system?: string;
@@ -211,7 +219,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
       continue;
     }
     const windows = mode === 'texture' ? segs.map((s, i) => ({ ...s, pianoRoll: textureRoll(o.texture!, srcs[i].startBeat) })) : segs;
-    const notes = await arrangeSegments(o.trained.model, windows, { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: batch.size });
+    const notes = await arrangeSegments(o.trained.model, windows, { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, batchSize: batch.size });
     for (let i = 0; i < batch.size; i++) outRows.push({ ...srcs[i], notes: notes[i] });
     o.onProgress?.(outRows.length, rows.length);
   }
@@ -221,7 +229,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
       o.trained.model,
       pending.map((p) => p.input),
       prev,
-      { seed: rng.int(2 ** 31), temperature: o.temperature, batchSize: o.batchSize ?? 32, onProgress: (n) => o.onProgress?.(n, rows.length) },
+      { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, batchSize: o.batchSize ?? 32, onProgress: (n) => o.onProgress?.(n, rows.length) },
     );
     pending.forEach((p, i) => outRows.push({ ...p.src, notes: notes[i] }));
   }
@@ -245,6 +253,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
     variant: o.variant ?? o.trained.config.model.variant,
     seed: o.seed,
     temperature: o.temperature,
+    ...(o.eos ? { eosThreshold: o.eos } : {}),
     mode,
     ...(o.texture ? { texture: path.resolve(o.texture.file) } : {}),
     trainedFor: o.trained.trainedFor,

@@ -16,7 +16,7 @@ import {
   type SymEncoder,
 } from './encoders.ts';
 import { chordDecoder, decodeChords, decodeFeatures, featDecoder, type ChordDecoder, type FeatDecoder } from './aux-decoders.ts';
-import { decodeTreeInfer, decodeTreeTrain, treeDecoder, type TreeDecoder } from './pianotree.ts';
+import { decodeTreeInfer, decodeTreeTrain, treeDecoder, type EosThreshold, type TreeDecoder } from './pianotree.ts';
 import type { ModelInputs } from './inputs.ts';
 import { lossTerms, type LossTerms } from './losses.ts';
 
@@ -119,6 +119,8 @@ export interface InferOptions {
   /** 0 = greedy pitches; > 0 samples pitches at this temperature. */
   temperature: number;
   rng: Rng;
+  /** Greedy decoding's EOS thresholds (see {@link EosThreshold}); absent or null = plain argmax. */
+  eos?: EosThreshold | null;
   /** Encode this piano-roll `[B, 32, 128]` as z_sym instead of using the prior mean (zeros). */
   symbolicPrompt?: tf.Tensor3D;
 }
@@ -135,5 +137,5 @@ export function infer(model: A2SModel, audio: tf.Tensor3D, chords: tf.Tensor3D, 
   const z = parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D);
   const feat = model.featDec ? decodeFeatures(model.featDec, zAud, null, 0, o.rng) : null;
   const featEmb = feat && model.featEmb ? (applyLinear(model.featEmb, feat) as tf.Tensor3D) : null;
-  return decodeTreeInfer(model.treeDec, z, featEmb, o.temperature, o.rng);
+  return decodeTreeInfer(model.treeDec, z, featEmb, { temperature: o.temperature, rng: o.rng, eos: o.eos ?? null });
 }

@@ -265,10 +265,13 @@ function firstSlotMask(flags: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * Inference of the rhythm head: the 32 steps one after the other, each seeing the onsets decided before it;
- * returns the onset flags `[B·32]`. Greedy at temperature 0 (onset when the logit is > 0), else a Bernoulli
- * draw with probability σ(logit / temperature) from the seeded rng.
+ * returns the onset flags `[B·32]`. Greedy at temperature 0 (onset when the logit is > 0, or with an EOS
+ * threshold when the probability of no onset, 1 − σ(logit), is below `eos.first`), else a Bernoulli draw with
+ * probability σ(logit / temperature) from the seeded rng.
  */
-function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, temperature: number, rng: Rng): Float32Array {
+function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, dec: Decoding): Float32Array {
+  const { temperature, rng } = dec;
+  const minLogit = dec.eos ? Math.log((1 - dec.eos.first) / dec.eos.first) : 0; // σ(l) > 1 − first ⇔ l > log((1 − first) / first)
   const [B, T] = steps.shape;
   const onsets = new Float32Array(B * T);
   const lagsT = new Float32Array(B * ONSET_LAGS); // row t of onsetContext's lags, for every segment
@@ -276,7 +279,7 @@ function decideOnsets(r: RhythmHead, steps: tf.Tensor3D, temperature: number, rn
     for (let b = 0; b < B; b++) writeOnsetLags(onsets, b, t, lagsT, b * ONSET_LAGS);
     const logits = tf.tidy(() => rhythmLogits(r, steps.slice([0, t, 0], [B, 1, -1]), tf.tensor2d(lagsT, [B, ONSET_LAGS])).dataSync());
     for (let b = 0; b < B; b++) {
-      const on = temperature <= 0 ? logits[b] > 0 : rng.next() < 1 / (1 + Math.exp(-logits[b] / temperature));
+      const on = temperature <= 0 ? logits[b] > minLogit : rng.next() < 1 / (1 + Math.exp(-logits[b] / temperature));
       onsets[b * T + t] = on ? 1 : 0;
     }
   }
@@ -339,8 +342,7 @@ function causalSlotsInfer(
   m: ParallelTreeDecoder,
   c: CausalSlots,
   stepBase: tf.Tensor2D,
-  temperature: number,
-  rng: Rng,
+  dec: Decoding,
   firstMask: tf.Tensor2D | null = null,
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const [N, H] = stepBase.shape;
@@ -356,7 +358,7 @@ function causalSlotsInfer(
     const base = tf.add(stepBase, m.slotEmb.slice([0, 0, s, 0], [1, 1, 1, H]).reshape([1, H])) as tf.Tensor2D;
     const h = causalHidden(c, base, ctx);
     const logits = applyLinear(m.pitchOut, h);
-    const p = pick(s === 0 && firstMask ? tf.add(logits, firstMask) : logits, temperature, rng);
+    const p = pick(s === 0 && firstMask ? tf.add(logits, firstMask) : logits, dec, s === 0 ? 'first' : 'rest');
     const pOne = tf.oneHot(p, PITCH_OUT).toFloat() as tf.Tensor2D;
     const d = tf.argMax(causalDurLogits(m, c, h, pOne).reshape([N, DURATION_BITS, 2]), 2);
     pitches.push(p);
@@ -374,43 +376,81 @@ function gumbel(shape: number[], rng: Rng): tf.Tensor {
   return tf.tensor(g, shape);
 }
 
-/** Picks pitch indices `[...]` from logits: argmax at temperature 0, else a Gumbel-max sample. */
-function pick(logits: tf.Tensor, temperature: number, rng: Rng): tf.Tensor {
+/**
+ * Greedy decoding's rule for ending a step's notes. Plain argmax lets EOS win whenever it beats the single most
+ * likely pitch, even when the notes together are far more likely than EOS (the probability spread over several
+ * pitches): it under-plays. With a threshold, EOS is taken where its own probability reaches `first` (a step's
+ * first slot: the step has no onset) or `rest` (a later slot: no further note in the step), else the most likely
+ * other class. 0.5 is the most likely of the two outcomes "EOS" and "a note"; lower thresholds play less, higher
+ * ones more.
+ */
+export interface EosThreshold {
+  first: number;
+  rest: number;
+}
+
+/** How pitches are picked at inference. */
+export interface Decoding {
+  /** 0 = greedy; > 0 samples pitches at this temperature (Gumbel-max from `rng`). */
+  temperature: number;
+  rng: Rng;
+  /** Greedy only: the EOS rule above; null = plain argmax. */
+  eos: EosThreshold | null;
+}
+
+/** Adds -1e4 to the EOS logit (last axis), so that the argmax is the most likely other class. */
+function withoutEos(logits: tf.Tensor): tf.Tensor {
+  const mask = new Float32Array(PITCH_OUT);
+  mask[PITCH_EOS] = FORBIDDEN;
+  return tf.add(logits, tf.tensor1d(mask));
+}
+
+/**
+ * Picks pitch indices `[...]` from logits `[..., 130]`: argmax at temperature 0 (with the EOS threshold of
+ * `slot` when `dec.eos` is set), else a Gumbel-max sample.
+ */
+function pick(logits: tf.Tensor, dec: Decoding, slot: 'first' | 'rest'): tf.Tensor {
   const axis = logits.shape.length - 1;
-  if (temperature <= 0) return tf.argMax(logits, axis);
-  return tf.argMax(tf.add(tf.div(logits, temperature), gumbel(logits.shape, rng)), axis);
+  if (dec.temperature > 0) return tf.argMax(tf.add(tf.div(logits, dec.temperature), gumbel(logits.shape, dec.rng)), axis);
+  if (!dec.eos) return tf.argMax(logits, axis);
+  const pEos = tf.softmax(logits).slice([...logits.shape.slice(0, -1).map(() => 0), PITCH_EOS], [...logits.shape.slice(0, -1), 1]).reshape(logits.shape.slice(0, -1));
+  const other = tf.argMax(withoutEos(logits), axis);
+  return tf.where(tf.greaterEqual(pEos, dec.eos[slot]), tf.fill(other.shape, PITCH_EOS, 'int32'), other);
 }
 
 /**
  * Inference: the predicted tree `[B, 32, 16, 6]` as int32 (slot 0 = SOS, then notes until EOS, then PAD).
- * Pitches are sampled at `temperature` (0 = greedy); duration bits are always greedy.
+ * Pitches are sampled at `dec.temperature` (0 = greedy, with `dec.eos`'s rule if set); duration bits are always greedy.
  */
 export function decodeTreeInfer(
   m: TreeDecoder,
   z: tf.Tensor2D,
   featEmb: tf.Tensor3D | null,
-  temperature: number,
-  rng: Rng,
+  dec: Decoding,
 ): { pitch: tf.Tensor; durBits: tf.Tensor } {
   const B = z.shape[0];
   if (m.kind === 'parallel') {
     let steps = parallelSteps(m, z, featEmb);
     let firstMask: tf.Tensor2D | null = null;
     if (m.rhythm) {
-      const onsets = decideOnsets(m.rhythm, steps, temperature, rng);
+      const onsets = decideOnsets(m.rhythm, steps, dec);
       steps = withOnsetWindow(m.rhythm, steps, tf.tensor2d(onsetContext(onsets, B).window, [B * SEGMENT_STEPS, ONSET_WINDOW]));
       firstMask = firstSlotMask(firstSlotFlags(onsets));
     }
     if (m.causal) {
       const stepBase = applyLinear(m.slotIn, steps).reshape([B * SEGMENT_STEPS, -1]) as tf.Tensor2D;
-      const out = causalSlotsInfer(m, m.causal, stepBase, temperature, rng, firstMask);
+      const out = causalSlotsInfer(m, m.causal, stepBase, dec, firstMask);
       return { pitch: out.pitch.reshape([B, SEGMENT_STEPS, SLOTS]), durBits: out.durBits.reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS]) };
     }
     const slots = slotStates(m, steps);
     let pitch = applyLinear(m.pitchOut, slots).reshape([B * SEGMENT_STEPS, SLOTS, PITCH_OUT]);
     if (firstMask) pitch = tf.concat([tf.add(pitch.slice([0, 0, 0], [-1, 1, -1]), firstMask.expandDims(1)), pitch.slice([0, 1, 0], [-1, -1, -1])], 1);
     const dur = applyLinear(m.durOut, slots).reshape([B, SEGMENT_STEPS, SLOTS, DURATION_BITS, 2]);
-    return { pitch: pick(pitch.reshape([B, SEGMENT_STEPS, SLOTS, PITCH_OUT]), temperature, rng), durBits: tf.argMax(dur, 4) };
+    // one pick over all slots unless the first slot has its own EOS threshold (keeps the sampled draws as before)
+    const picked = dec.eos && dec.temperature <= 0
+      ? tf.concat([pick(pitch.slice([0, 0, 0], [-1, 1, -1]), dec, 'first'), pick(pitch.slice([0, 1, 0], [-1, -1, -1]), dec, 'rest')], 1)
+      : pick(pitch, dec, 'rest');
+    return { pitch: picked.reshape([B, SEGMENT_STEPS, SLOTS]), durBits: tf.argMax(dur, 4) };
   }
   const T = SEGMENT_STEPS;
   const { wTime, wTok } = splitNotesWeights(m);
@@ -440,7 +480,7 @@ export function decodeTreeInfer(
     const stepDur: tf.Tensor[] = [];
     for (let s = 0; s < SLOTS; s++) {
       h = gruCell(m.notesGru, tf.add(xTime, matMul(applyLinear(m.noteEmb, tok) as tf.Tensor2D, wTok)) as tf.Tensor2D, h, notesWhT);
-      const p = pick(applyLinear(m.pitchOut, h), temperature, rng);
+      const p = pick(applyLinear(m.pitchOut, h), dec, s === 0 ? 'first' : 'rest');
       const d = tf.argMax(applyLinear(m.durOut, h).reshape([B, DURATION_BITS, 2]), 2);
       stepPitch.push(p);
       stepDur.push(d);

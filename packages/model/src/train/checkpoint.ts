@@ -12,6 +12,7 @@ import { trainedModeOf, type ResolvedTrainConfig, type StageName, type TrainedMo
 import { ModelConfigSchema } from '../config/model-config.ts';
 import type { A2SModel } from '../net/model.ts';
 import type { Adam } from './adam.ts';
+import type { EosThreshold } from '../net/pianotree.ts';
 
 export const CHECKPOINT_FORMAT = 'a2s-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -43,7 +44,20 @@ export interface CheckpointHeader {
   manifestSha256: string | null;
   backend: string;
   createdAt: string;
+  /**
+   * Exported models: the decoding they recommend (chosen on validation), used by a2s predict and a2s arrange
+   * when neither --temperature nor --eos-threshold is given (see {@link ModelDecoding}).
+   */
+  decoding?: ModelDecoding;
   tensors: { name: string; shape: number[]; offset: number; length: number }[];
+}
+
+/** A model's recommended decoding: greedy (temperature 0) with an EOS threshold, or sampling at a temperature. */
+export interface ModelDecoding {
+  temperature: number;
+  eosThreshold: EosThreshold | null;
+  /** How it was chosen (data, metric), for the record. */
+  chosenOn: string;
 }
 
 export interface Checkpoint {

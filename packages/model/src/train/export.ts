@@ -4,8 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { sha256, writeFileAtomic } from '@a2s/dataset';
-import { loadCheckpoint, packTensors, type CheckpointHeader } from './checkpoint.ts';
+import { InputError, sha256, writeFileAtomic } from '@a2s/dataset';
+import { loadCheckpoint, packTensors, type CheckpointHeader, type ModelDecoding } from './checkpoint.ts';
 import { stageLineage, type StageName } from '../config/train-config.ts';
 import { readJsonl } from './jsonl.ts';
 
@@ -36,6 +36,8 @@ export interface ModelCard {
   };
   /** Test results supplied at export (`--results file.json`), embedded as given. */
   results?: unknown;
+  /** The recommended decoding, also in header.json where a2s predict and a2s arrange read it. */
+  decoding?: ModelDecoding;
 }
 
 /** The training summary of the checkpoint's lineage from its run folder (`<run>/checkpoints/<name>`), or undefined. */
@@ -69,13 +71,13 @@ async function trainingSummary(checkpointDir: string, header: CheckpointHeader):
  * Writes the `param:` tensors of the checkpoint at `from` (a checkpoint folder or a run folder) into `outDir`,
  * replacing it atomically (temporary folder, then rename).
  */
-export async function exportWeights(opts: { from: string; outDir: string; trainingData: string; reproduce: string; results?: unknown }): Promise<ExportedModelInfo> {
+export async function exportWeights(opts: { from: string; outDir: string; trainingData: string; reproduce: string; results?: unknown; decoding?: ModelDecoding }): Promise<ExportedModelInfo> {
   const ck = await loadCheckpoint(opts.from);
   const params = [...ck.values].filter(([name]) => name.startsWith('param:'));
   const { index: tensors, bin } = packTensors(params);
   const parameters = params.reduce((n, [, v]) => n + v.data.length, 0);
   const tensorsSha256 = sha256(bin);
-  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, tensors };
+  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, ...(opts.decoding ? { decoding: opts.decoding } : {}), tensors };
   const card: ModelCard = {
     source: {
       checkpoint: path.basename(ck.dir),
@@ -91,6 +93,7 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
   const training = await trainingSummary(ck.dir, ck.header);
   if (training) card.training = training;
   if (opts.results !== undefined) card.results = opts.results;
+  if (header.decoding) card.decoding = header.decoding;
   const outDir = path.resolve(opts.outDir);
   const tmp = `${outDir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
@@ -101,4 +104,25 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
   await fs.rm(outDir, { recursive: true, force: true });
   await fs.rename(tmp, outDir);
   return { dir: outDir, parameters, bytes: bin.byteLength, tensorsSha256 };
+}
+
+/**
+ * Sets the recommended decoding of an exported model (header.json, where a2s predict and a2s arrange read it,
+ * and model-card.json), each file replaced atomically; the weights are untouched. For a model exported before
+ * its decoding was chosen (a decoding calibration on its validation split).
+ */
+export async function setModelDecoding(dir: string, decoding: ModelDecoding): Promise<void> {
+  const read = async (name: string): Promise<Record<string, unknown>> => {
+    const file = path.join(dir, name);
+    try {
+      return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new InputError({ file, message: `cannot read an exported model's ${name}: ${(err as Error).message}`, cause: err });
+    }
+  };
+  const header = await read('header.json');
+  const card = await read('model-card.json');
+  if (header.format !== 'a2s-checkpoint') throw new InputError({ file: path.join(dir, 'header.json'), message: 'not an a2s checkpoint header' });
+  await writeFileAtomic(path.join(dir, 'header.json'), `${JSON.stringify({ ...header, decoding }, null, 1)}\n`);
+  await writeFileAtomic(path.join(dir, 'model-card.json'), `${JSON.stringify({ ...card, decoding }, null, 2)}\n`);
 }

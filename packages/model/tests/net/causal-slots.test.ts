@@ -50,7 +50,7 @@ function expectGreedyConsistent(cfg: ReturnType<typeof config>, seed: number): n
   const ps = new ParamStore(createRng(seed));
   const dec = treeDecoder(ps, cfg, Z, 0);
   const z = tf.randomNormal([B, Z], 0, 1, 'float32', seed + 2) as tf.Tensor2D;
-  const out = decodeTreeInfer(dec, z, null, 0, createRng(0));
+  const out = decodeTreeInfer(dec, z, null, { temperature: 0, rng: createRng(0), eos: null });
   expect(out.pitch.shape).toEqual([B, 32, SLOTS]);
   expect(out.durBits.shape).toEqual([B, 32, SLOTS, DURATION_BITS]);
   const pitch = out.pitch.dataSync() as Int32Array;
@@ -198,9 +198,9 @@ describe('parallel decoder, rhythm autoregressive', () => {
     const dec = treeDecoder(ps, config({ slotContext: 'causal-pitch', rhythm: 'autoregressive' }), Z, 0);
     const z = tf.randomNormal([B, Z], 0, 1, 'float32', 10) as tf.Tensor2D;
     const before = tf.memory().numTensors;
-    const p1 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(11)).pitch.dataSync());
-    const p2 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(11)).pitch.dataSync());
-    const p3 = tf.tidy(() => decodeTreeInfer(dec, z, null, 1, createRng(12)).pitch.dataSync());
+    const p1 = tf.tidy(() => decodeTreeInfer(dec, z, null, { temperature: 1, rng: createRng(11), eos: null }).pitch.dataSync());
+    const p2 = tf.tidy(() => decodeTreeInfer(dec, z, null, { temperature: 1, rng: createRng(11), eos: null }).pitch.dataSync());
+    const p3 = tf.tidy(() => decodeTreeInfer(dec, z, null, { temperature: 1, rng: createRng(12), eos: null }).pitch.dataSync());
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(p2)).toEqual(Array.from(p1));
     expect(Array.from(p3)).not.toEqual(Array.from(p1));

@@ -7,7 +7,8 @@ import { resolveTrainConfig } from '../../src/config/train-config.ts';
 import { buildModel } from '../../src/net/model.ts';
 import { Adam } from '../../src/train/adam.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
-import { exportWeights } from '../../src/train/export.ts';
+import { exportWeights, setModelDecoding } from '../../src/train/export.ts';
+import { resolveDecoding } from '../../src/infer/decoding.ts';
 import { arrangeSegments, loadTrainedModel } from '../../src/infer/predict.ts';
 import { syntheticBatch } from '../../src/testing/synthetic.ts';
 
@@ -42,8 +43,40 @@ describe('exportWeights', () => {
     const b = syntheticBatch({ size: 2, audioFrames: 32, audioBins: 24, seed: 8 });
     const inputs = [0, 1].map((i) => ({ audio: b.audio.slice(i * 32 * 24, (i + 1) * 32 * 24), chords: b.chords.slice(i * 8 * 36, (i + 1) * 8 * 36) }));
     expect(await arrangeSegments(trained.model, inputs, { seed: 2, temperature: 1 })).toEqual(await arrangeSegments(model, inputs, { seed: 2, temperature: 1 }));
+    expect(trained.decoding).toBeNull();
     for (const m of [model, trained.model]) m.params.dispose();
     for (const g of Object.values(grads)) g.dispose();
+    adam.dispose();
+  }, 60_000);
+
+  it('records a recommended decoding at export or afterwards, and loading the model returns it', async () => {
+    const cfg = resolveTrainConfig({ preset: 'tiny', model: { audioFrames: 32, audioBins: 24 } });
+    const model = buildModel(cfg.model, 6);
+    const adam = new Adam();
+    const runDir = await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-export-dec-'));
+    const position = { stage: 'dropscore' as const, stageIndex: 2, stepInStage: 1, globalStep: 1, epoch: 1, batchInEpoch: 0, stageDone: true };
+    await saveCheckpoint({ runDir, model, adam, position, rngState: [1, 2, 3, 4], config: cfg, manifestSha256: null, backend: 'wasm' });
+    const decoding = { temperature: 0, eosThreshold: { first: 0.4, rest: 0.5 }, chosenOn: 'onset F1 on validation' };
+    const outDir = path.join(runDir, 'exported');
+    await exportWeights({ from: runDir, outDir, trainingData: 'synthetic', reproduce: '', decoding });
+    const trained = await loadTrainedModel(outDir, { backend: 'wasm' });
+    expect(trained.decoding).toEqual(decoding);
+    expect(JSON.parse(await fs.readFile(path.join(outDir, 'model-card.json'), 'utf8')).decoding).toEqual(decoding);
+    // no flags: the model's decoding; either flag: the flags (--eos-threshold alone is greedy)
+    expect(resolveDecoding({}, trained.decoding)).toMatchObject({ temperature: 0, eos: { first: 0.4, rest: 0.5 } });
+    expect(resolveDecoding({ temperature: 1 }, trained.decoding)).toMatchObject({ temperature: 1, eos: null, source: 'command line' });
+    expect(resolveDecoding({ eosThreshold: '0.6' }, trained.decoding)).toMatchObject({ temperature: 0, eos: { first: 0.6, rest: 0.6 } });
+    expect(resolveDecoding({}, null)).toMatchObject({ temperature: 1, eos: null, source: 'default' });
+
+    const later = { temperature: 0, eosThreshold: { first: 0.3, rest: 0.6 }, chosenOn: 'a later calibration' };
+    const weights = await fs.readFile(path.join(outDir, 'tensors.bin'));
+    await setModelDecoding(outDir, later);
+    expect((await loadTrainedModel(outDir, { backend: 'wasm' })).decoding).toEqual(later);
+    expect(await fs.readFile(path.join(outDir, 'tensors.bin'))).toEqual(weights);
+    expect((await fs.readdir(outDir)).sort()).toEqual(['header.json', 'model-card.json', 'tensors.bin']);
+    await expect(setModelDecoding(runDir, later)).rejects.toThrow(/model-card\.json|header\.json/);
+    model.params.dispose();
+    trained.model.params.dispose();
     adam.dispose();
   }, 60_000);
 });

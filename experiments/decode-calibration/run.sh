@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Decoding calibration of the band-audio model (experiments/decode-calibration/README.md).
+# Builds band audio of the 84 validation songs (training soundfont) and of the first 24 test songs
+# (held-out soundfont) of configs/pop909-band/dataset.json, the same songs, arrangements and splits as
+# experiments/corpus-band, without rebuilding the other 734 songs; then grid-searches the decoder's
+# onset and polyphony biases on the validation songs and scores the chosen setting once on the test songs.
+# Options (environment): OUT (default data/decode-calibration), STAGES (default "data grid test").
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-data/decode-calibration}
+STAGES=${STAGES:-data grid test}
+POP909=${POP909:-../shared/data/pop909}
+EXP=experiments/decode-calibration
+A2S="npx a2s"
+mkdir -p "$OUT"
+
+if [[ " $STAGES " == *" data "* ]]; then
+  npx tsx $EXP/split-songs.ts "$POP909" > "$OUT/splits.json"
+  VALID=$(node -e "process.stdout.write(require('./$OUT/splits.json').valid.join(','))")
+  TEST24=$(node -e "process.stdout.write(require('./$OUT/splits.json').test.slice(0,24).join(','))")
+  # every song in one split (ratios 0/1/0 and 0/0/1, dataset-valid.json and dataset-test.json: the
+  # configs of configs/pop909-band/ but for the split); a song's band arrangement and soundfont draw depend
+  # on the seed and its id only, so these are the songs of the full build
+  $A2S data build --config $EXP/dataset-valid.json --pop909 "$POP909" --out "$OUT/data-valid" \
+    --songs "$VALID" --no-progress
+  $A2S data build --config $EXP/dataset-test.json --pop909 "$POP909" --out "$OUT/data-test" \
+    --songs "$TEST24" --no-progress
+  $A2S features build --config configs/pop909-small/features.json --manifest "$OUT/data-valid/manifest.json" --cache "$OUT/features-valid"
+  $A2S features build --config configs/pop909-small/features.json --manifest "$OUT/data-test/manifest.json" --cache "$OUT/features-test"
+fi
+
+MODEL=${MODEL:-packages/model/assets/a2s-band}
+NAME=${NAME:-a2s-band} # system name; the grid of another model goes to grid-$NAME/ and results/valid-$NAME-*.json
+SUFFIX=$([[ "$NAME" == a2s-band ]] && echo "" || echo "-$NAME")
+# thresholds tried on the validation songs: P(EOS) at a step's first slot (onset or not) × at later slots
+FIRST=${FIRST:-0.3 0.4 0.5 0.6 0.7}
+REST=${REST:-0.4 0.5 0.6}
+
+if [[ " $STAGES " == *" grid "* ]]; then
+  rm -rf "$OUT/grid$SUFFIX" "$OUT/grid-eval$SUFFIX"
+  preds=()
+  run_valid() { # <variant> [predict flags]
+    local v=$1; shift
+    $A2S predict --run "$MODEL" "$@" --manifest "$OUT/data-valid/manifest.json" --split valid \
+      --out "$OUT/grid$SUFFIX/$v" --feature-cache "$OUT/features-valid" --name "$NAME" --variant "$v"
+    preds+=(--predictions "$OUT/grid$SUFFIX/$v")
+  }
+  run_valid argmax --temperature 0
+  for f in $FIRST; do for r in $REST; do run_valid "eos-$f-$r" --temperature 0 --eos-threshold "$f,$r"; done; done
+  run_valid sampled-1 --temperature 1 --seed 0 # what a2s predict and a2s arrange do by default
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/grid$SUFFIX/gt-chords-pattern"
+  $A2S eval --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/grid-eval$SUFFIX" "${preds[@]}" --predictions "$OUT/grid$SUFFIX/gt-chords-pattern"
+  npx tsx $EXP/choose.ts "$OUT/grid-eval$SUFFIX/summary.json" "$NAME" onset.f1 > "$OUT/chosen$SUFFIX.json"
+  mkdir -p $EXP/results && cp "$OUT/grid-eval$SUFFIX/summary.json" "$EXP/results/valid-summary$SUFFIX.json" && cp "$OUT/chosen$SUFFIX.json" "$EXP/results/chosen$SUFFIX.json"
+fi
+
+if [[ " $STAGES " == *" test "* ]]; then
+  EOS=$(node -e "const c=require('./$OUT/chosen.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
+  [[ -n "$EOS" ]] || { echo "run.sh: plain argmax won on validation; nothing to test" >&2; exit 0; }
+  rm -rf "$OUT/test" "$OUT/test-eval"
+  T=(--manifest "$OUT/data-test/manifest.json" --split test)
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
+  $A2S predict --run "$MODEL" --temperature 0 "${T[@]}" --out "$OUT/test/argmax" --feature-cache "$OUT/features-test" --name a2s-band --variant argmax
+  $A2S predict --run packages/model/assets/a2s-small --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
+  extra=()
+  if [[ -f "$OUT/chosen-a2s-small.json" ]]; then # a2s-small with the rule chosen for it on validation (NAME=a2s-small grid)
+    EOS_SMALL=$(node -e "const c=require('./$OUT/chosen-a2s-small.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
+    $A2S predict --run packages/model/assets/a2s-small --temperature 0 --eos-threshold "$EOS_SMALL" "${T[@]}" --out "$OUT/test/a2s-small-calibrated" --feature-cache "$OUT/features-test" --name a2s-small --variant calibrated
+    extra=(--predictions "$OUT/test/a2s-small-calibrated")
+  fi
+  $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test/gt-chords-pattern"
+  $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test/chord-template"
+  $A2S eval "${T[@]}" --out "$OUT/test-eval" --predictions "$OUT/test/calibrated" --predictions "$OUT/test/argmax" \
+    --predictions "$OUT/test/a2s-small" --predictions "$OUT/test/gt-chords-pattern" --predictions "$OUT/test/chord-template" "${extra[@]}"
+  mkdir -p $EXP/results && cp "$OUT/test-eval/summary.json" $EXP/results/test-summary.json
+  bases=(a2s-band/argmax gt-chords-pattern/block chord-template/auto a2s-small/full)
+  [[ ${#extra[@]} -gt 0 ]] && bases+=(a2s-small/calibrated)
+  for base in "${bases[@]}"; do
+    f=$(echo "$base" | tr / -)
+    $A2S compare --metrics "$OUT/test-eval" --baseline "$base" --candidate a2s-band/calibrated --out "$EXP/results/vs-$f.json" > "$EXP/results/vs-$f.md"
+  done
+fi

@@ -1,0 +1,56 @@
+import { InputError } from '@a2s/dataset';
+import type { EosThreshold } from '../net/pianotree.ts';
+import type { ModelDecoding } from '../train/checkpoint.ts';
+
+/** The help text of `--eos-threshold` (a2s predict, a2s arrange). */
+export const EOS_THRESHOLD_HELP =
+  "greedy decoding (--temperature 0) only: end a step's notes where P(EOS) reaches this threshold instead of where EOS is the argmax; " +
+  '"F" for every slot or "F,R" (first slot: no onset at the step; later slots: no further note); lower: fewer notes';
+
+/**
+ * Parses `--eos-threshold` ("0.4" or "0.4,0.5", each in (0, 1]) for a run at `temperature`; the threshold
+ * is a rule of greedy decoding, so it is refused with sampling (temperature > 0).
+ */
+export function parseEosThreshold(text: string | undefined, temperature: number, flag = '--eos-threshold'): EosThreshold | null {
+  if (text === undefined) return null;
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  if (parts.length < 1 || parts.length > 2 || parts.some((p) => p === '') || values.some((v) => !Number.isFinite(v) || v <= 0 || v > 1)) {
+    throw new InputError({ file: flag, message: `expected one threshold or two comma-separated ones (first slot, later slots), each in (0, 1]; got "${text}"` });
+  }
+  if (temperature > 0) {
+    throw new InputError({ file: flag, message: `the EOS threshold is a rule of greedy decoding: pass --temperature 0 with it (got --temperature ${temperature})` });
+  }
+  return { first: values[0], rest: values[values.length - 1] };
+}
+
+/** Sampling temperature when neither the command line nor the model says otherwise. */
+export const DEFAULT_TEMPERATURE = 1;
+
+export interface ResolvedDecoding {
+  temperature: number;
+  eos: EosThreshold | null;
+  /** Where it came from, for the log line: "command line", "the model's recommended decoding, …" or "default". */
+  source: string;
+}
+
+/**
+ * The decoding of a predict or arrange run: the flags when either is given (`--eos-threshold` alone implies
+ * greedy decoding), else the model's recommended decoding (`decoding` in an exported model's header.json),
+ * else sampling at {@link DEFAULT_TEMPERATURE}.
+ */
+export function resolveDecoding(flags: { temperature?: number; eosThreshold?: string }, model: ModelDecoding | null | undefined): ResolvedDecoding {
+  if (flags.temperature === undefined && flags.eosThreshold === undefined) {
+    if (model) return { temperature: model.temperature, eos: model.eosThreshold, source: "the model's recommended decoding, see its model-card.json" };
+    return { temperature: DEFAULT_TEMPERATURE, eos: null, source: 'default' };
+  }
+  const temperature = flags.temperature ?? (flags.eosThreshold !== undefined ? 0 : DEFAULT_TEMPERATURE);
+  return { temperature, eos: parseEosThreshold(flags.eosThreshold, temperature), source: 'command line' };
+}
+
+/** One line for the log: "greedy, EOS threshold 0.4 (first slot) / 0.5 (later slots)", "greedy (argmax)" or "sampled at temperature 1". */
+export function describeDecoding(d: { temperature: number; eos: EosThreshold | null }): string {
+  if (d.temperature > 0) return `sampled at temperature ${d.temperature}`;
+  if (!d.eos) return 'greedy (argmax)';
+  return `greedy, EOS threshold ${d.eos.first} (first slot) / ${d.eos.rest} (later slots)`;
+}
