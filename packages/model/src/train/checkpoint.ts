@@ -58,6 +58,8 @@ export interface ModelDecoding {
   eosThreshold: EosThreshold | null;
   /** How it was chosen (data, metric), for the record. */
   chosenOn: string;
+  /** Test results with this decoding (e.g. `a2s compare --out` JSONs by baseline), for the model card. */
+  testResults?: Record<string, unknown>;
 }
 
 export interface Checkpoint {

@@ -77,7 +77,8 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
   const { index: tensors, bin } = packTensors(params);
   const parameters = params.reduce((n, [, v]) => n + v.data.length, 0);
   const tensorsSha256 = sha256(bin);
-  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, ...(opts.decoding ? { decoding: opts.decoding } : {}), tensors };
+  const rule = opts.decoding ? (({ testResults: _results, ...r }) => r)(opts.decoding) : undefined; // the card also holds its results
+  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, ...(rule ? { decoding: rule } : {}), tensors };
   const card: ModelCard = {
     source: {
       checkpoint: path.basename(ck.dir),
@@ -93,7 +94,8 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
   const training = await trainingSummary(ck.dir, ck.header);
   if (training) card.training = training;
   if (opts.results !== undefined) card.results = opts.results;
-  if (header.decoding) card.decoding = header.decoding;
+  if (opts.decoding) card.decoding = opts.decoding;
+  else if (header.decoding) card.decoding = header.decoding;
   const outDir = path.resolve(opts.outDir);
   const tmp = `${outDir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
@@ -123,6 +125,7 @@ export async function setModelDecoding(dir: string, decoding: ModelDecoding): Pr
   const header = await read('header.json');
   const card = await read('model-card.json');
   if (header.format !== 'a2s-checkpoint') throw new InputError({ file: path.join(dir, 'header.json'), message: 'not an a2s checkpoint header' });
-  await writeFileAtomic(path.join(dir, 'header.json'), `${JSON.stringify({ ...header, decoding }, null, 1)}\n`);
+  const { testResults: _results, ...rule } = decoding; // the header holds the rule; the card also its results
+  await writeFileAtomic(path.join(dir, 'header.json'), `${JSON.stringify({ ...header, decoding: rule }, null, 1)}\n`);
   await writeFileAtomic(path.join(dir, 'model-card.json'), `${JSON.stringify({ ...card, decoding }, null, 2)}\n`);
 }

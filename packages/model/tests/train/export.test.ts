@@ -70,8 +70,10 @@ describe('exportWeights', () => {
 
     const later = { temperature: 0, eosThreshold: { first: 0.3, rest: 0.6 }, chosenOn: 'a later calibration' };
     const weights = await fs.readFile(path.join(outDir, 'tensors.bin'));
-    await setModelDecoding(outDir, later);
+    await setModelDecoding(outDir, { ...later, testResults: { 'vs block': { onsetF1: 0.1 } } });
+    // the header holds the rule, the card also its test results
     expect((await loadTrainedModel(outDir, { backend: 'wasm' })).decoding).toEqual(later);
+    expect(JSON.parse(await fs.readFile(path.join(outDir, 'model-card.json'), 'utf8')).decoding.testResults).toEqual({ 'vs block': { onsetF1: 0.1 } });
     expect(await fs.readFile(path.join(outDir, 'tensors.bin'))).toEqual(weights);
     expect((await fs.readdir(outDir)).sort()).toEqual(['header.json', 'model-card.json', 'tensors.bin']);
     await expect(setModelDecoding(runDir, later)).rejects.toThrow(/model-card\.json|header\.json/);
