@@ -100,6 +100,16 @@ export const ValidationSchema = z
     everySteps: z.number().int().positive(),
     /** Validation segments: a seeded sample of the valid split, drawn once per stage (its corruption). */
     segments: z.number().int().positive().default(256),
+    /**
+     * Greedy decoding's EOS thresholds for the validation metrics (`EosThreshold`: first slot, later slots, each
+     * in (0, 1]); null: plain argmax. Early stopping on onset F1 then selects weights for the rule they will be
+     * decoded with (experiments/decode-calibration).
+     */
+    eosThreshold: z
+      .object({ first: z.number().gt(0).max(1), rest: z.number().gt(0).max(1) })
+      .strict()
+      .nullable()
+      .default(null),
     earlyStop: z
       .object({
         stages: z.array(StageNameSchema).min(1),

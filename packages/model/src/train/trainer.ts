@@ -271,7 +271,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
       }
       const t0 = performance.now();
       const mode = trainedModeOf(stage, cfg.model.variant) === 'autoregressive' ? 'autoregressive' : 'independent';
-      const r = await validate(model, batches, knobsAt(cfg, stage, p.stepInStage, stageSteps), mode, cfg.seed);
+      const r = await validate(model, batches, knobsAt(cfg, stage, p.stepInStage, stageSteps), mode, cfg.seed, cfg.validation?.eosThreshold ?? null);
       const best = stopper ? stopper.record({ ...r, step: p.stepInStage }) : false;
       if (best) {
         await saveCheckpoint({ runDir: bestRoot, model, adam: null, position: { ...p }, rngState: rng.getState(), config: cfg, manifestSha256: o.manifestSha256 ?? null, backend: o.backend });

@@ -10,6 +10,7 @@ import { batchToInputs, disposeInputs } from '../net/inputs.ts';
 import { decodedNotes } from '../infer/predict.ts';
 import { LOSS_TERMS, type LossValues } from './step.ts';
 import type { StageName } from '../config/train-config.ts';
+import type { EosThreshold } from '../net/pianotree.ts';
 
 /** How a validation pass decodes: z_sym = 0 (the prior mean, as `a2s predict --mode independent`), or from the batch's symbolic input. */
 export type ValidationMode = 'independent' | 'autoregressive';
@@ -60,7 +61,8 @@ function metricsOf(c: { hits: number; pred: number; target: number; segments: nu
 /**
  * Runs one validation pass: the stage's loss at its current knobs (teacher forcing and KL weights as in
  * training, noise from a generator seeded by `seed`, so two passes over the same weights agree), and greedy
- * decoding of every segment in `mode`, scored against the segment's target notes. Leaves no tensors behind.
+ * decoding of every segment in `mode` (plain argmax, or with the EOS thresholds `eos`), scored against the
+ * segment's target notes. Leaves no tensors behind.
  */
 export async function validate(
   model: A2SModel,
@@ -68,6 +70,7 @@ export async function validate(
   knobs: TrainKnobs,
   mode: ValidationMode,
   seed: number,
+  eos: EosThreshold | null = null,
 ): Promise<{ loss: number; losses: Omit<LossValues, 'total'>; metrics: ValidationMetrics; segments: number }> {
   const rng = createRng(seed).fork('validation');
   const sums = new Float64Array(LOSS_TERMS.length);
@@ -85,6 +88,7 @@ export async function validate(
       const [pitch, dur] = tf.tidy(() => {
         const r = infer(model, inputs.audio, inputs.chords, {
           temperature: 0,
+          eos,
           rng,
           symbolicPrompt: mode === 'autoregressive' ? inputs.pianoRoll : undefined,
         });

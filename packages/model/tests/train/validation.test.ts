@@ -99,6 +99,24 @@ describe('validation during training', () => {
     expect(strip(await entries(b))).toEqual(strip(va));
   }, 240_000);
 
+  it('decodes its validation passes with the configured EOS thresholds (the loss does not change)', async () => {
+    const plain = await tmp();
+    const ruled = await tmp();
+    const run = async (dir: string, eosThreshold: unknown) => {
+      const r = await train({ config: config({ steps: [2], validation: { everySteps: 2, segments: 8, eosThreshold } }), runDir: dir, source: source(), backend: 'wasm' });
+      r.model.params.dispose();
+      return (await entries(dir))[0];
+    };
+    const a = await run(plain, null);
+    const b = await run(ruled, { first: 1, rest: 1 }); // P(EOS) never reaches 1: every slot of every step is a note
+    const c = await run(await tmp(), { first: 1e-6, rest: 1 }); // every step's first slot is EOS: no notes
+    expect(b.loss).toBe(a.loss);
+    expect(c.loss).toBe(a.loss);
+    expect(b.metrics.notesPerBeat).toBeGreaterThan(a.metrics.notesPerBeat);
+    expect(c.metrics.notesPerBeat).toBe(0);
+    expect(() => config({ steps: [2], validation: { everySteps: 2, eosThreshold: { first: 0, rest: 0.5 } } })).toThrow();
+  }, 120_000);
+
   it('an early-stopping stage stops once validation stops improving and ends with its best weights', async () => {
     // lr so small that float32 weights never change: every pass has the same loss, so no pass after the first
     // is better and the stage stops after 1 + patience passes, long before its maxSteps
