@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSharingIdentity } from './wasm-identity.ts';
+import { registerViewSlice } from './wasm-slice.ts';
 
 /** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -47,6 +48,7 @@ async function tryWasm(): Promise<boolean> {
     void wasm;
     if (!(await tf.setBackend('wasm'))) return false;
     registerSharingIdentity();
+    registerViewSlice();
     return true;
   } catch {
     return false;

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  readSync(dataId: object): unknown;
+}
+
+let registered = false;
+
+/** Copies the box `begin`/`size` of `x` (row-major, shape `shape`) into `out`. */
+function copyBox(
+  x: Float32Array | Int32Array | Uint8Array,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: Float32Array | Int32Array | Uint8Array,
+): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = x[0];
+    return;
+  }
+  const strides = new Array<number>(rank);
+  strides[rank - 1] = 1;
+  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  // the box is one contiguous run when every dimension after the first partial one is taken whole
+  let first = 0;
+  while (first < rank && size[first] === 1) first++;
+  let whole = true;
+  for (let d = first + 1; d < rank; d++) if (size[d] !== shape[d]) whole = false;
+  let offset0 = 0;
+  for (let d = 0; d < rank; d++) offset0 += begin[d] * strides[d];
+  if (whole) {
+    const n = out.length;
+    out.set(x.subarray(offset0, offset0 + n));
+    return;
+  }
+  const inner = size[rank - 1];
+  const rows = out.length / Math.max(inner, 1);
+  const idx = new Array<number>(rank - 1).fill(0); // index within the box over the leading dimensions
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    let off = offset0;
+    for (let d = 0; d < rank - 1; d++) off += idx[d] * strides[d];
+    if (inner >= 16) out.set(x.subarray(off, off + inner), o);
+    else for (let k = 0; k < inner; k++) out[o + k] = x[off + k];
+    o += inner;
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++idx[d] < size[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
+ * Replaces the wasm backend's `Slice` and `Unpack` kernels (JavaScript in tfjs-backend-wasm 4.x) with ones that
+ * read the input through a view of the wasm heap. Theirs read it with `readSync`, which copies the **whole**
+ * input for every slice: `unstack` of a `[512, 15, 384]` tensor into 15 steps copied 15 × 11.8 MB, about 30 ms,
+ * and a PianoTree GRU training step spent a quarter of its kernel time there. Values are unchanged (the same
+ * elements are copied into the same outputs); string tensors keep the original path. Call after the wasm
+ * backend is registered; idempotent.
+ */
+export function registerViewSlice(): void {
+  if (registered) return;
+  const sliceOf = (x: tf.TensorInfo, begin: number[], size: number[], b: WasmBackendLike): tf.TensorInfo => {
+    const out = b.makeOutput(size, x.dtype);
+    // views after the allocation: growing the heap would detach earlier ones
+    copyBox(b.typedArrayFromHeap(x), x.shape, begin, size, b.typedArrayFromHeap(out));
+    return out;
+  };
+  const original = tf.getKernel('Slice', 'wasm');
+  tf.unregisterKernel('Slice', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Slice',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return original!.kernelFunc(args);
+      const attrs = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+      return sliceOf(x, begin, size, args.backend as unknown as WasmBackendLike);
+    },
+  });
+  const originalUnpack = tf.getKernel('Unpack', 'wasm');
+  tf.unregisterKernel('Unpack', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Unpack',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const value = args.inputs.value as tf.TensorInfo;
+      if (value.dtype === 'string') return originalUnpack!.kernelFunc(args);
+      let axis = (args.attrs as unknown as { axis: number }).axis;
+      if (axis < 0) axis += value.shape.length;
+      const b = args.backend as unknown as WasmBackendLike;
+      const outShape = value.shape.filter((_, d) => d !== axis);
+      const begin = new Array<number>(value.shape.length).fill(0);
+      const size = value.shape.slice();
+      size[axis] = 1;
+      const outs: tf.TensorInfo[] = [];
+      for (let i = 0; i < value.shape[axis]; i++) {
+        begin[axis] = i;
+        const o = sliceOf(value, begin, size, b);
+        outs.push({ dataId: o.dataId, dtype: o.dtype, shape: outShape });
+      }
+      return outs;
+    },
+  });
+  registered = true;
+}
