@@ -69,42 +69,38 @@ export function registerViewSlice(): void {
     copyBox(b.typedArrayFromHeap(x), x.shape, begin, size, b.typedArrayFromHeap(out));
     return out;
   };
-  const original = tf.getKernel('Slice', 'wasm');
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (x.dtype === 'string') return original!.kernelFunc(args);
-      const attrs = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-      const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
-      return sliceOf(x, begin, size, args.backend as unknown as WasmBackendLike);
-    },
+  /** Replaces the wasm kernel `name`; string tensors (input `input`) keep the original kernel. */
+  const replace = (name: string, input: string, f: (x: tf.TensorInfo, attrs: Record<string, unknown>, b: WasmBackendLike) => tf.TensorInfo | tf.TensorInfo[]) => {
+    const original = tf.getKernel(name, 'wasm');
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const x = args.inputs[input] as tf.TensorInfo;
+        if (x.dtype === 'string') return original!.kernelFunc(args);
+        return f(x, args.attrs as unknown as Record<string, unknown>, args.backend as unknown as WasmBackendLike);
+      },
+    });
+  };
+  replace('Slice', 'x', (x, attrs, b) => {
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
+    return sliceOf(x, begin, size, b);
   });
-  const originalUnpack = tf.getKernel('Unpack', 'wasm');
-  tf.unregisterKernel('Unpack', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Unpack',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const value = args.inputs.value as tf.TensorInfo;
-      if (value.dtype === 'string') return originalUnpack!.kernelFunc(args);
-      let axis = (args.attrs as unknown as { axis: number }).axis;
-      if (axis < 0) axis += value.shape.length;
-      const b = args.backend as unknown as WasmBackendLike;
-      const outShape = value.shape.filter((_, d) => d !== axis);
-      const begin = new Array<number>(value.shape.length).fill(0);
-      const size = value.shape.slice();
-      size[axis] = 1;
-      const outs: tf.TensorInfo[] = [];
-      for (let i = 0; i < value.shape[axis]; i++) {
-        begin[axis] = i;
-        const o = sliceOf(value, begin, size, b);
-        outs.push({ dataId: o.dataId, dtype: o.dtype, shape: outShape });
-      }
-      return outs;
-    },
+  replace('Unpack', 'value', (value, attrs, b) => {
+    let axis = attrs.axis as number;
+    if (axis < 0) axis += value.shape.length;
+    const outShape = value.shape.filter((_, d) => d !== axis);
+    const begin = new Array<number>(value.shape.length).fill(0);
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const outs: tf.TensorInfo[] = [];
+    for (let i = 0; i < value.shape[axis]; i++) {
+      begin[axis] = i;
+      const o = sliceOf(value, begin, size, b);
+      outs.push({ dataId: o.dataId, dtype: o.dtype, shape: outShape });
+    }
+    return outs;
   });
   registered = true;
 }
