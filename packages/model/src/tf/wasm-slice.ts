@@ -3,39 +3,28 @@ import * as tf from '@tensorflow/tfjs-core';
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  readSync(dataId: object): unknown;
 }
 
 let registered = false;
 
-/** Copies the box `begin`/`size` of `x` (row-major, shape `shape`) into `out`. */
+/**
+ * Copies the box `begin`/`size` of `x` (row-major, shape `shape`) into `out`: one copy when the box is
+ * contiguous (tfjs-core's `slice_util`, as the kernel it replaces), else one copy per innermost row.
+ */
 function copyBox(
   x: Float32Array | Int32Array | Uint8Array,
-  shape: readonly number[],
-  begin: readonly number[],
-  size: readonly number[],
+  shape: number[],
+  begin: number[],
+  size: number[],
   out: Float32Array | Int32Array | Uint8Array,
 ): void {
+  const strides = tf.util.computeStrides(shape);
+  const offset0 = tf.slice_util.computeFlatOffset(begin, strides);
+  if (shape.length <= 1 || tf.slice_util.isSliceContinous(shape, begin, size)) {
+    out.set(x.subarray(offset0, offset0 + out.length));
+    return;
+  }
   const rank = shape.length;
-  if (rank === 0) {
-    out[0] = x[0];
-    return;
-  }
-  const strides = new Array<number>(rank);
-  strides[rank - 1] = 1;
-  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  // the box is one contiguous run when every dimension after the first partial one is taken whole
-  let first = 0;
-  while (first < rank && size[first] === 1) first++;
-  let whole = true;
-  for (let d = first + 1; d < rank; d++) if (size[d] !== shape[d]) whole = false;
-  let offset0 = 0;
-  for (let d = 0; d < rank; d++) offset0 += begin[d] * strides[d];
-  if (whole) {
-    const n = out.length;
-    out.set(x.subarray(offset0, offset0 + n));
-    return;
-  }
   const inner = size[rank - 1];
   const rows = out.length / Math.max(inner, 1);
   const idx = new Array<number>(rank - 1).fill(0); // index within the box over the leading dimensions
