@@ -12,7 +12,7 @@ import { train, type BatchSource } from '../train/trainer.ts';
 import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
 import { readTextureReference, resolveInferenceMode } from '../infer/modes.ts';
-import { describeDecoding, EOS_THRESHOLD_HELP, parseEosThreshold, resolveDecoding } from '../infer/decoding.ts';
+import { describeDecoding, EOS_THRESHOLD_HELP, parseEosThreshold, parseTemperature, resolveDecoding } from '../infer/decoding.ts';
 import { exportWeights } from '../train/export.ts';
 import type { ModelDecoding } from '../train/checkpoint.ts';
 import { submitTrainJob } from './train-slurm.ts';
@@ -229,8 +229,7 @@ export function registerTrainCommands(program: Command): void {
       if (!['train', 'valid', 'test'].includes(split)) throw new InputError({ file: '--split', message: `unknown split ${split}` });
       const stage = o.stage as StageName | undefined;
       if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
-      const temperature = o.temperature === undefined ? undefined : Number(o.temperature);
-      if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) throw new InputError({ file: '--temperature', message: `expected a number ≥ 0, got "${o.temperature}"` });
+      const temperature = parseTemperature(o.temperature);
       if (o.eosThreshold !== undefined) parseEosThreshold(o.eosThreshold, temperature ?? 0); // bad flags fail before the model loads
       const texture = o.texture ? await readTextureReference(o.texture) : undefined;
       const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
@@ -287,9 +286,7 @@ export function registerTrainCommands(program: Command): void {
       let decoding: ModelDecoding | undefined;
       if (o.temperature !== undefined || o.eosThreshold !== undefined) {
         if (!o.decodingNote) throw new InputError({ file: '--decoding-note', message: 'say how the recommended decoding was chosen (e.g. "onset F1 on the 84 validation songs, experiments/…")' });
-        const temperature = o.temperature === undefined ? undefined : Number(o.temperature);
-        if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) throw new InputError({ file: '--temperature', message: `expected a number ≥ 0, got "${o.temperature}"` });
-        const d = resolveDecoding({ temperature, eosThreshold: o.eosThreshold }, null);
+        const d = resolveDecoding({ temperature: parseTemperature(o.temperature), eosThreshold: o.eosThreshold }, null);
         decoding = { temperature: d.temperature, eosThreshold: d.eos, chosenOn: o.decodingNote };
       }
       const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results, decoding });

@@ -24,6 +24,14 @@ export function parseEosThreshold(text: string | undefined, temperature: number,
   return { first: values[0], rest: values[values.length - 1] };
 }
 
+/** Parses `--temperature` (a number ≥ 0); undefined when the flag is absent. */
+export function parseTemperature(text: string | undefined, flag = '--temperature'): number | undefined {
+  if (text === undefined) return undefined;
+  const t = Number(text);
+  if (!(Number.isFinite(t) && t >= 0)) throw new InputError({ file: flag, message: `expected a number ≥ 0, got "${text}"` });
+  return t;
+}
+
 /** Sampling temperature when neither the command line nor the model says otherwise. */
 export const DEFAULT_TEMPERATURE = 1;
 

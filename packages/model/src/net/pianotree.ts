@@ -413,7 +413,7 @@ function pick(logits: tf.Tensor, dec: Decoding, slot: 'first' | 'rest'): tf.Tens
   const axis = logits.shape.length - 1;
   if (dec.temperature > 0) return tf.argMax(tf.add(tf.div(logits, dec.temperature), gumbel(logits.shape, dec.rng)), axis);
   if (!dec.eos) return tf.argMax(logits, axis);
-  const pEos = tf.softmax(logits).slice([...logits.shape.slice(0, -1).map(() => 0), PITCH_EOS], [...logits.shape.slice(0, -1), 1]).reshape(logits.shape.slice(0, -1));
+  const pEos = tf.gather(tf.softmax(logits), PITCH_EOS, axis); // a scalar index drops the class axis
   const other = tf.argMax(withoutEos(logits), axis);
   return tf.where(tf.greaterEqual(pEos, dec.eos[slot]), tf.fill(other.shape, PITCH_EOS, 'int32'), other);
 }

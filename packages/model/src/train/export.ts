@@ -40,6 +40,11 @@ export interface ModelCard {
   decoding?: ModelDecoding;
 }
 
+/** What header.json keeps of a recommended decoding: the rule, without the test results the model card also holds. */
+function decodingRule({ testResults: _results, ...rule }: ModelDecoding): ModelDecoding {
+  return rule;
+}
+
 /** The training summary of the checkpoint's lineage from its run folder (`<run>/checkpoints/<name>`), or undefined. */
 async function trainingSummary(checkpointDir: string, header: CheckpointHeader): Promise<ModelCard['training']> {
   const runDir = path.dirname(path.dirname(checkpointDir));
@@ -77,8 +82,7 @@ export async function exportWeights(opts: { from: string; outDir: string; traini
   const { index: tensors, bin } = packTensors(params);
   const parameters = params.reduce((n, [, v]) => n + v.data.length, 0);
   const tensorsSha256 = sha256(bin);
-  const rule = opts.decoding ? (({ testResults: _results, ...r }) => r)(opts.decoding) : undefined; // the card also holds its results
-  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, ...(rule ? { decoding: rule } : {}), tensors };
+  const header: CheckpointHeader = { ...ck.header, adamStep: 0, createdAt: ck.header.createdAt, ...(opts.decoding ? { decoding: decodingRule(opts.decoding) } : {}), tensors };
   const card: ModelCard = {
     source: {
       checkpoint: path.basename(ck.dir),
@@ -125,7 +129,6 @@ export async function setModelDecoding(dir: string, decoding: ModelDecoding): Pr
   const header = await read('header.json');
   const card = await read('model-card.json');
   if (header.format !== 'a2s-checkpoint') throw new InputError({ file: path.join(dir, 'header.json'), message: 'not an a2s checkpoint header' });
-  const { testResults: _results, ...rule } = decoding; // the header holds the rule; the card also its results
-  await writeFileAtomic(path.join(dir, 'header.json'), `${JSON.stringify({ ...header, decoding: rule }, null, 1)}\n`);
+  await writeFileAtomic(path.join(dir, 'header.json'), `${JSON.stringify({ ...header, decoding: decodingRule(decoding) }, null, 1)}\n`);
   await writeFileAtomic(path.join(dir, 'model-card.json'), `${JSON.stringify({ ...card, decoding }, null, 2)}\n`);
 }
