@@ -10,7 +10,11 @@ shaped like a2s's (128 frames x 84 bins of audio, 32 steps x 16 note slots).
 
 Usage: python3 bench/torch-reference.py --config bench/torch-anchor.json [--batch 64]
        [--steps 5] [--frames 128] [--bins 84] [--threads 1,2]
-Prints one JSON object (one row per thread count). Needs Debian's python3-torch (a bench-only dependency).
+       python3 bench/torch-reference.py --gemm '[[M, K, N, transposeA], ...]'
+Prints one JSON object (one row per thread count). With ``--gemm`` it times only those matrix products on one
+thread (A is [M, K], or [K, M] used transposed; B is [K, N]) and prints their GFLOP/s: the train bench's
+``--gemm true`` times the same products on our backend, to show how much of the gap is the GEMM kernel itself.
+Needs Debian's python3-torch (a bench-only dependency).
 """
 import argparse
 import json
@@ -162,15 +166,51 @@ def time_steps(cfg_widths, args, threads):
     }, sum(p.numel() for p in params)
 
 
+def time_gemms(shapes):
+    """GFLOP/s of each product on one thread: the median of 5 timings, each over enough repeats for 0.2 s."""
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(0)
+    rows = []
+    for m, k, n, transpose_a in shapes:
+        a = torch.randn((k, m) if transpose_a else (m, k), generator=gen)
+        b = torch.randn((k, n), generator=gen)
+        product = (lambda: a.t() @ b) if transpose_a else (lambda: a @ b)
+        product()
+        reps, t = 1, 0.0
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                product()
+            t = time.perf_counter() - t0
+            if t >= 0.2:
+                break
+            reps *= 2
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                product()
+            times.append((time.perf_counter() - t0) / reps)
+        ms = statistics.median(times) * 1000
+        rows.append({"m": m, "k": k, "n": n, "transposeA": bool(transpose_a), "ms": round(ms, 3), "gflops": round(2 * m * k * n / ms / 1e6, 1)})
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--config", required=True)
+    ap.add_argument("--gemm", default=None, help="JSON list of [M, K, N, transposeA]: time these products only")
+    ap.add_argument("--config")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--frames", type=int, default=128)
     ap.add_argument("--bins", type=int, default=84)
     ap.add_argument("--threads", default=None, help="comma-separated thread counts (default 1 and the core count)")
     args = ap.parse_args()
+    if args.gemm is not None:
+        print(json.dumps({"framework": f"PyTorch {torch.__version__}", "threads": 1, "gemm": time_gemms(json.loads(args.gemm))}, indent=2))
+        return
+    if args.config is None:
+        raise SystemExit("torch-reference.py: --config is required (or --gemm)")
     with open(args.config) as f:
         model = json.load(f).get("model", {})
     if model.get("decoder") != "pianotree-gru" or model.get("variant") != "supervised":

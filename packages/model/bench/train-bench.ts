@@ -7,6 +7,8 @@
  *     [--workers 1,2]                        (one row per worker count, one after the other in this run; default 1 and the core count)
  *     [--micro-batch N]                      (gradient accumulation over micro-batches of N segments)
  *     [--torch true]                         (also time the same architecture in PyTorch: bench/torch-reference.py, needs --config)
+ *     [--gemm true]                          (also time the GRU PianoTree's three main matrix products at the config's widths, on
+ *                                             our backend and, with --torch, in PyTorch on one thread: GFLOP/s side by side)
  *     [--independent N]                      (also run N independent threads, each a plain one-thread step on batch/N of its
  *                                             own, no communication: what N cores give this workload at all, the ceiling of
  *                                             data parallelism on this machine; default: the core count when it is > 1, 0 = off)
@@ -52,6 +54,7 @@ const slotContext = arg('slot-context', '');
 const workerCounts = arg('workers', os.availableParallelism() > 1 ? `1,${os.availableParallelism()}` : '1').split(',').map(Number);
 const microBatch = arg('micro-batch', '') === '' ? null : Number(arg('micro-batch', ''));
 const withTorch = arg('torch', 'false') !== 'false';
+const withGemm = arg('gemm', 'false') !== 'false';
 const independent = Number(arg('independent', os.availableParallelism() > 1 ? String(os.availableParallelism()) : '0'));
 
 const backend = await selectBackend(backendName);
@@ -246,6 +249,62 @@ if (withTorch) {
 }
 const t = torch as { segmentsPerSec?: number; parameters?: number } | null;
 
+/**
+ * The GRU PianoTree's main matrix products at this config's widths and batch: a time-level step `[B, Ht]·[Ht, 3Ht]`,
+ * a note-level step over all 32·B step rows `[32B, Hn]·[Hn, 3Hn]`, and a note-level recurrent weight gradient
+ * `[32B, Hn]ᵀ·[32B, 3Hn]` (on our side an explicit transpose and a plain product, as nn/matmul.ts computes it).
+ */
+function gemmShapes(): [number, number, number, boolean][] {
+  const ht = cfg.pianoTree.timeHidden;
+  const hn = cfg.pianoTree.notesHidden;
+  return [
+    [B, ht, 3 * ht, false],
+    [32 * B, hn, 3 * hn, false],
+    [hn, 32 * B, 3 * hn, true],
+  ];
+}
+/** GFLOP/s of each product on this backend: the median of 5 timings, each over enough repeats for 0.2 s. */
+function timeGemms(): Record<string, unknown>[] {
+  const rng = createRng(7);
+  const randn = (shape: [number, number]) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.next() * 2 - 1), shape);
+  return gemmShapes().map(([m, k, n, transposeA]) => {
+    const a = randn(transposeA ? [k, m] : [m, k]);
+    const b = randn([k, n]);
+    const product = () => tf.dispose(tf.tidy(() => (transposeA ? tf.matMul(tf.transpose(a), b) : tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D))));
+    const run = (reps: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) product();
+      return performance.now() - t0;
+    };
+    product();
+    let reps = 1;
+    while (run(reps) < 200) reps *= 2;
+    const times = Array.from({ length: 5 }, () => run(reps) / reps).sort((x, y) => x - y);
+    tf.dispose([a, b]);
+    const ms = times[2];
+    return { m, k, n, transposeA, ms: Number(ms.toFixed(3)), gflops: Number(((2 * m * k * n) / ms / 1e6).toFixed(1)) };
+  });
+}
+let gemm: Record<string, unknown> | null = null;
+if (withGemm) {
+  const ours = timeGemms();
+  let theirs: { gflops: number }[] | null = null;
+  if (withTorch) {
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const out = execFileSync(python, [path.join(import.meta.dirname, 'torch-reference.py'), '--gemm', JSON.stringify(gemmShapes())], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    theirs = (JSON.parse(out) as { gemm: { gflops: number }[] }).gemm;
+  }
+  gemm = {
+    what: 'GRU PianoTree matrix products at this config\'s widths and batch, one thread each side',
+    ours: ours.map((r) => ({ backend: backend.active, ...r })),
+    torch: theirs,
+    torchOverOurs: theirs ? theirs.map((r, i) => Number((r.gflops / (ours[i].gflops as number)).toFixed(2))) : null,
+  };
+}
+
 console.log(
   JSON.stringify(
     {
@@ -269,6 +328,7 @@ console.log(
       workersOverIndependent: ceiling ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / (ceiling.segmentsPerSec as number)).toFixed(2))])) : null,
       moduleForwardBackwardMs: modules,
       torch,
+      gemm,
       oursOverTorch: t?.segmentsPerSec ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / t.segmentsPerSec!).toFixed(2))])) : null,
     },
     null,
