@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { weightGradient } from './matmul.ts';
 
 /**
  * A whole GRU recurrence as one differentiable op with a hand-written backward pass through time.
@@ -89,7 +90,7 @@ function gruSequenceOp(reverse: boolean, masked: boolean) {
           }
           const dHP = tf.concat(dhp, 0) as tf.Tensor2D; // [T·B, 3H], step order
           const hAll = tf.concat(hPrev, 0) as tf.Tensor2D; // [T·B, H], same order
-          const dWh = tf.matMul(tf.transpose(hAll), dHP);
+          const dWh = weightGradient(hAll, dHP);
           const dBh = tf.sum(dHP, 0);
           const grads: tf.Tensor[] = [tf.stack(dxp, 1), dh, dWh, dBh];
           if (masked) grads.push(tf.zeros([B, T]));
