@@ -22,10 +22,10 @@ export function weightGradient(a: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
   let acc: tf.Tensor2D | null = null;
   for (let r = 0; r < rows; r += block) {
     const size = Math.min(block, rows - r);
-    const part = tf.tidy(() => tf.matMul(tf.transpose(a.slice([r, 0], [size, m])), dy.slice([r, 0], [size, n])));
+    const part = tf.tidy(() => tf.matMul(tf.transpose(a.slice([r, 0], [size, m])), dy.slice([r, 0], [size, n]))) as tf.Tensor2D;
     if (acc === null) acc = part;
     else {
-      const sum: tf.Tensor2D = tf.add(acc, part);
+      const sum = tf.add(acc, part) as tf.Tensor2D;
       tf.dispose([acc, part]);
       acc = sum;
     }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSharingIdentity } from './wasm-identity.ts';
 import { registerViewSlice } from './wasm-slice.ts';
-import { registerLeadingAxesSum } from './wasm-sum.ts';
+import { registerOuterAxesSum } from './wasm-sum.ts';
 
 /** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -50,7 +50,7 @@ async function tryWasm(): Promise<boolean> {
     if (!(await tf.setBackend('wasm'))) return false;
     registerSharingIdentity();
     registerViewSlice();
-    registerLeadingAxesSum();
+    registerOuterAxesSum();
     return true;
   } catch {
     return false;

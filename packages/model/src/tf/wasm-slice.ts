@@ -43,8 +43,8 @@ function copyBox(
 }
 
 /**
- * Replaces the wasm backend's `Slice` and `Unpack` kernels (JavaScript in tfjs-backend-wasm 4.x) with ones that
- * read the input through a view of the wasm heap. Theirs read it with `readSync`, which copies the **whole**
+ * Replaces the wasm backend's `Slice`, `Unpack` and `SplitV` kernels (JavaScript in tfjs-backend-wasm 4.x) with
+ * ones that read the input through a view of the wasm heap. Theirs read it with `readSync`, which copies the **whole**
  * input for every slice: `unstack` of a `[512, 15, 384]` tensor into 15 steps copied 15 × 11.8 MB, about 30 ms,
  * and a PianoTree GRU training step spent a quarter of its kernel time there. Values are unchanged (the same
  * elements are copied into the same outputs); string tensors keep the original path. Call after the wasm
@@ -75,6 +75,19 @@ export function registerViewSlice(): void {
   replace('Slice', 'x', (x, attrs, b) => {
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
     return sliceOf(x, begin, size, b);
+  });
+  // tfjs-backend-wasm's SplitV (tf.split) calls its own JavaScript slice directly, not through the registry
+  replace('SplitV', 'x', (x, attrs, b) => {
+    const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs.numOrSizeSplits as number | number[], axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[axis] = s;
+      const out = sliceOf(x, begin.slice(), size, b);
+      begin[axis] += s;
+      return out;
+    });
   });
   replace('Unpack', 'value', (value, attrs, b) => {
     let axis = attrs.axis as number;

@@ -8,49 +8,56 @@ interface WasmBackendLike {
 let registered = false;
 
 /**
- * The leading-axes count `k` when `axes` (normalized, any order) are exactly the first `k` dimensions of a
- * rank-`rank` tensor with at least one dimension left after them; otherwise null.
+ * `[first, end)` when `axes` (normalized, any order) are exactly the consecutive dimensions `first … end − 1` of a
+ * rank-`rank` tensor and at least one dimension follows them (`end < rank`); otherwise null (among others: the
+ * innermost axis, which the wasm kernel reduces without a transpose).
  */
-export function leadingAxesCount(axes: readonly number[], rank: number): number | null {
-  const k = axes.length;
-  if (k === 0 || k >= rank) return null;
+export function outerAxesRun(axes: readonly number[], rank: number): [number, number] | null {
+  if (axes.length === 0) return null;
   const sorted = [...axes].sort((a, b) => a - b);
-  for (let i = 0; i < k; i++) if (sorted[i] !== i) return null;
-  return k;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1] + 1) return null;
+  const first = sorted[0];
+  const end = first + sorted.length;
+  return end < rank ? [first, end] : null;
 }
 
 /**
- * Column sums of `x` seen as `[rows, cols]` into `out` (`cols` values), accumulated in float64 (four rows per
- * pass over the accumulator, about twice as fast as one) and rounded once to float32.
+ * Sums of `x` seen as `[outer, rows, cols]` over `rows` into `out` (`[outer, cols]`), accumulated in float64
+ * (four rows per pass over the accumulator, about twice as fast as one) and rounded once to float32.
  */
-export function sumLeadingRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+export function sumRows(x: Float32Array, outer: number, rows: number, cols: number, out: Float32Array): void {
   const acc = new Float64Array(cols);
-  let i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const o0 = i * cols;
-    const o1 = o0 + cols;
-    const o2 = o1 + cols;
-    const o3 = o2 + cols;
-    for (let j = 0; j < cols; j++) acc[j] += x[o0 + j] + x[o1 + j] + (x[o2 + j] + x[o3 + j]);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = o * rows * cols;
+    let i = 0;
+    for (; i + 4 <= rows; i += 4) {
+      const o0 = base + i * cols;
+      const o1 = o0 + cols;
+      const o2 = o1 + cols;
+      const o3 = o2 + cols;
+      for (let j = 0; j < cols; j++) acc[j] += x[o0 + j] + x[o1 + j] + (x[o2 + j] + x[o3 + j]);
+    }
+    for (; i < rows; i++) {
+      const r = base + i * cols;
+      for (let j = 0; j < cols; j++) acc[j] += x[r + j];
+    }
+    out.set(acc, o * cols);
   }
-  for (; i < rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) acc[j] += x[o + j];
-  }
-  out.set(acc);
 }
 
 /**
- * Replaces the wasm backend's `Sum` for float32 tensors reduced over their leading axes (`sum(x, 0)` of a
- * `[rows, cols]` matrix: every bias gradient, where tfjs reduces a broadcast add's gradient). The wasm kernel
- * reduces only over the innermost axis, so it first transposes the input: for a `[32768, 192]` gradient that
- * took about 14 ns per element (the transpose), against 1-2 ns for one pass over the rows here, and the
- * GRU-PianoTree anchor step spent a tenth of its time in it. Sums are accumulated in float64 and rounded once,
+ * Replaces the wasm backend's `Sum` for float32 tensors reduced over a run of consecutive axes that is not the
+ * innermost: `sum(x, 0)` of a `[rows, cols]` matrix (every bias gradient, where tfjs reduces a broadcast add's
+ * gradient), or the slot axis of `[B, T, slots, D]` (the gradient of a per-step value broadcast over the
+ * slots). The wasm kernel reduces only over the innermost axis, so it first transposes the input: for a
+ * `[32768, 192]` gradient that took about 14 ns per element (the transpose), against 1-2 ns for one pass over
+ * the rows here, and the GRU-PianoTree anchor step spent a tenth of its time in it. Sums are accumulated in float64 and rounded once,
  * so they are as close or closer to the exact sum than the kernel's float32 pairwise order (not bit-identical
  * to it). Every other `Sum` (other axes, int32, bool) keeps the wasm kernel. Call after the wasm backend is
  * registered; idempotent.
  */
-export function registerLeadingAxesSum(): void {
+export function registerOuterAxesSum(): void {
   if (registered) return;
   const original = tf.getKernel('Sum', 'wasm');
   if (!original) return;
@@ -63,15 +70,21 @@ export function registerLeadingAxesSum(): void {
       const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
       const rank = x.shape.length;
       const axes = tf.util.parseAxisParam(attrs.axis, x.shape);
-      const k = x.dtype === 'float32' ? leadingAxesCount(axes, rank) : null;
-      if (k === null) return original.kernelFunc(args);
+      const run = x.dtype === 'float32' ? outerAxesRun(axes, rank) : null;
+      if (run === null) return original.kernelFunc(args);
+      const [first, end] = run;
       const b = args.backend as unknown as WasmBackendLike;
-      const rows = tf.util.sizeFromShape(x.shape.slice(0, k));
-      const kept = x.shape.slice(k);
-      const outShape = attrs.keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept;
+      const size = (dims: number[]) => tf.util.sizeFromShape(dims);
+      const outShape = x.shape.map((d, i) => (i >= first && i < end ? 1 : d)).filter((_, i) => attrs.keepDims || i < first || i >= end);
       const out = b.makeOutput(outShape, 'float32');
       // views after the allocation: growing the heap would detach earlier ones
-      sumLeadingRows(b.typedArrayFromHeap(x) as Float32Array, rows, tf.util.sizeFromShape(kept), b.typedArrayFromHeap(out) as Float32Array);
+      sumRows(
+        b.typedArrayFromHeap(x) as Float32Array,
+        size(x.shape.slice(0, first)),
+        size(x.shape.slice(first, end)),
+        size(x.shape.slice(end)),
+        b.typedArrayFromHeap(out) as Float32Array,
+      );
       return out;
     },
   });

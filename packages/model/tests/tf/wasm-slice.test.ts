@@ -19,7 +19,7 @@ function box(values: ArrayLike<number>, shape: number[], begin: number[], size: 
   return out;
 }
 
-describe('wasm Slice and Unpack read the input through a heap view', () => {
+describe('wasm Slice, Unpack and SplitV read the input through a heap view', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
   });
@@ -59,6 +59,31 @@ describe('wasm Slice and Unpack read the input through a heap view', () => {
         expect(Array.from(p.dataSync())).toEqual(box(values, shape, begin, size));
       });
       tf.dispose(parts);
+    }
+    x.dispose();
+  });
+
+  it('split (SplitV) along every axis, in equal and in uneven parts, gives the slices', () => {
+    const shape = [6, 5, 9];
+    const x = tf.tensor(Array.from({ length: 6 * 5 * 9 }, (_, i) => i * 0.5 - 3), shape);
+    const values = Array.from(x.dataSync());
+    for (let axis = 0; axis < 3; axis++) {
+      for (const sizes of [shape[axis] % 3 === 0 ? 3 : 1, [1, shape[axis] - 3, 2]]) {
+        const parts = tf.split(x, sizes, axis);
+        const widths = typeof sizes === 'number' ? new Array<number>(sizes).fill(shape[axis] / sizes) : sizes;
+        expect(parts.length).toBe(widths.length);
+        let at = 0;
+        parts.forEach((p, i) => {
+          const begin = [0, 0, 0];
+          const size = shape.slice();
+          begin[axis] = at;
+          size[axis] = widths[i];
+          expect(p.shape).toEqual(size);
+          expect(Array.from(p.dataSync())).toEqual(box(values, shape, begin, size));
+          at += widths[i];
+        });
+        tf.dispose(parts);
+      }
     }
     x.dispose();
   });
