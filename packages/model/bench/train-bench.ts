@@ -36,6 +36,7 @@ import { threadCpuMs } from '../src/train/parallel/thread-cpu.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../src/net/encoders.ts';
 import { decodeChords, decodeFeatures } from '../src/net/aux-decoders.ts';
 import { decodeTreeTrain } from '../src/net/pianotree.ts';
+import { weightGradient } from '../src/nn/matmul.ts';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -235,24 +236,28 @@ const oneAlone = independent > 1 ? await independentThreads(1) : null;
 const base = rows.find((r) => r.workers === 1) as { segmentsPerSec: number } | undefined;
 const baseIdle = rows.find((r) => r.workers === 1) as { segmentsPerSecOnIdleCores: number } | undefined;
 
-let torch: unknown = null;
-if (withTorch) {
-  if (!configFile) throw new Error('--torch needs --config (the architecture both sides run)');
-  const script = path.join(import.meta.dirname, 'torch-reference.py');
+/** Runs bench/torch-reference.py with `args` and parses the JSON it prints. */
+function runTorchReference(args: string[]): unknown {
   // Debian's python3-torch belongs to the system interpreter (a pyenv or venv python3 may come first on PATH)
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const out = execFileSync(python, [script, '--config', configFile, '--batch', String(B), '--steps', String(steps), '--frames', String(frames), '--bins', String(bins)], {
+  const out = execFileSync(python, [path.join(import.meta.dirname, 'torch-reference.py'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  torch = JSON.parse(out);
+  return JSON.parse(out);
+}
+
+let torch: unknown = null;
+if (withTorch) {
+  if (!configFile) throw new Error('--torch needs --config (the architecture both sides run)');
+  torch = runTorchReference(['--config', configFile, '--batch', String(B), '--steps', String(steps), '--frames', String(frames), '--bins', String(bins)]);
 }
 const t = torch as { segmentsPerSec?: number; parameters?: number } | null;
 
 /**
  * The GRU PianoTree's main matrix products at this config's widths and batch: a time-level step `[B, Ht]·[Ht, 3Ht]`,
  * a note-level step over all 32·B step rows `[32B, Hn]·[Hn, 3Hn]`, and a note-level recurrent weight gradient
- * `[32B, Hn]ᵀ·[32B, 3Hn]` (on our side an explicit transpose and a plain product, as nn/matmul.ts computes it).
+ * `[32B, Hn]ᵀ·[32B, 3Hn]` (on our side `weightGradient`, as training computes it).
  */
 function gemmShapes(): [number, number, number, boolean][] {
   const ht = cfg.pianoTree.timeHidden;
@@ -266,11 +271,11 @@ function gemmShapes(): [number, number, number, boolean][] {
 /** GFLOP/s of each product on this backend: the median of 5 timings, each over enough repeats for 0.2 s. */
 function timeGemms(): Record<string, unknown>[] {
   const rng = createRng(7);
-  const randn = (shape: [number, number]) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.next() * 2 - 1), shape);
+  const randn = (shape: [number, number]): tf.Tensor2D => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.next() * 2 - 1), shape);
   return gemmShapes().map(([m, k, n, transposeA]) => {
     const a = randn(transposeA ? [k, m] : [m, k]);
     const b = randn([k, n]);
-    const product = () => tf.dispose(tf.tidy(() => (transposeA ? tf.matMul(tf.transpose(a), b) : tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D))));
+    const product = () => tf.dispose(transposeA ? weightGradient(a, b) : tf.matMul(a, b));
     const run = (reps: number) => {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) product();
@@ -289,14 +294,7 @@ let gemm: Record<string, unknown> | null = null;
 if (withGemm) {
   const ours = timeGemms();
   let theirs: { gflops: number }[] | null = null;
-  if (withTorch) {
-    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-    const out = execFileSync(python, [path.join(import.meta.dirname, 'torch-reference.py'), '--gemm', JSON.stringify(gemmShapes())], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    theirs = (JSON.parse(out) as { gemm: { gflops: number }[] }).gemm;
-  }
+  if (withTorch) theirs = (runTorchReference(['--gemm', JSON.stringify(gemmShapes())]) as { gemm: { gflops: number }[] }).gemm;
   gemm = {
     what: 'GRU PianoTree matrix products at this config\'s widths and batch, one thread each side',
     ours: ours.map((r) => ({ backend: backend.active, ...r })),

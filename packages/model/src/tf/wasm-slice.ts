@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import { replaceWasmKernel, type WasmHeapBackend } from './wasm-kernel.ts';
 
 let registered = false;
 
@@ -52,26 +48,19 @@ function copyBox(
  */
 export function registerViewSlice(): void {
   if (registered) return;
-  const sliceOf = (x: tf.TensorInfo, begin: number[], size: number[], b: WasmBackendLike): tf.TensorInfo => {
+  const sliceOf = (x: tf.TensorInfo, begin: number[], size: number[], b: WasmHeapBackend): tf.TensorInfo => {
     const out = b.makeOutput(size, x.dtype);
     // views after the allocation: growing the heap would detach earlier ones
     copyBox(b.typedArrayFromHeap(x), x.shape, begin, size, b.typedArrayFromHeap(out));
     return out;
   };
   /** Replaces the wasm kernel `name`; string tensors (input `input`) keep the original kernel. */
-  const replace = (name: string, input: string, f: (x: tf.TensorInfo, attrs: Record<string, unknown>, b: WasmBackendLike) => tf.TensorInfo | tf.TensorInfo[]) => {
-    const original = tf.getKernel(name, 'wasm');
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const x = args.inputs[input] as tf.TensorInfo;
-        if (x.dtype === 'string') return original!.kernelFunc(args);
-        return f(x, args.attrs as unknown as Record<string, unknown>, args.backend as unknown as WasmBackendLike);
-      },
+  const replace = (name: string, input: string, f: (x: tf.TensorInfo, attrs: Record<string, unknown>, b: WasmHeapBackend) => tf.TensorInfo | tf.TensorInfo[]) =>
+    replaceWasmKernel(name, (args, original) => {
+      const x = args.inputs[input] as tf.TensorInfo;
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      return f(x, args.attrs as unknown as Record<string, unknown>, args.backend as unknown as WasmHeapBackend);
     });
-  };
   replace('Slice', 'x', (x, attrs, b) => {
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
     return sliceOf(x, begin, size, b);

@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import { replaceWasmKernel, type WasmHeapBackend } from './wasm-kernel.ts';
 
 let registered = false;
 
@@ -52,41 +48,34 @@ export function sumRows(x: Float32Array, outer: number, rows: number, cols: numb
  * gradient), or the slot axis of `[B, T, slots, D]` (the gradient of a per-step value broadcast over the
  * slots). The wasm kernel reduces only over the innermost axis, so it first transposes the input: for a
  * `[32768, 192]` gradient that took about 14 ns per element (the transpose), against 1-2 ns for one pass over
- * the rows here, and the GRU-PianoTree anchor step spent a tenth of its time in it. Sums are accumulated in float64 and rounded once,
- * so they are as close or closer to the exact sum than the kernel's float32 pairwise order (not bit-identical
- * to it). Every other `Sum` (other axes, int32, bool) keeps the wasm kernel. Call after the wasm backend is
+ * the rows here, and the GRU-PianoTree anchor step spent a tenth of its time in it. Sums are accumulated in
+ * float64 and rounded once, so they are as close or closer to the exact sum than the kernel's float32 pairwise
+ * order (not bit-identical to it). Every other `Sum` (other axes, int32, bool) keeps the wasm kernel. Call after the wasm backend is
  * registered; idempotent.
  */
 export function registerOuterAxesSum(): void {
   if (registered) return;
-  const original = tf.getKernel('Sum', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('Sum', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Sum',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      const rank = x.shape.length;
-      const axes = tf.util.parseAxisParam(attrs.axis, x.shape);
-      const run = x.dtype === 'float32' ? outerAxesRun(axes, rank) : null;
-      if (run === null) return original.kernelFunc(args);
-      const [first, end] = run;
-      const b = args.backend as unknown as WasmBackendLike;
-      const size = (dims: number[]) => tf.util.sizeFromShape(dims);
-      const outShape = x.shape.map((d, i) => (i >= first && i < end ? 1 : d)).filter((_, i) => attrs.keepDims || i < first || i >= end);
-      const out = b.makeOutput(outShape, 'float32');
-      // views after the allocation: growing the heap would detach earlier ones
-      sumRows(
-        b.typedArrayFromHeap(x) as Float32Array,
-        size(x.shape.slice(0, first)),
-        size(x.shape.slice(first, end)),
-        size(x.shape.slice(end)),
-        b.typedArrayFromHeap(out) as Float32Array,
-      );
-      return out;
-    },
+  replaceWasmKernel('Sum', (args, original) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape);
+    const run = x.dtype === 'float32' ? outerAxesRun(axes, rank) : null;
+    if (run === null) return original.kernelFunc(args);
+    const [first, end] = run;
+    const b = args.backend as unknown as WasmHeapBackend;
+    const size = (dims: number[]) => tf.util.sizeFromShape(dims);
+    const outShape = x.shape.map((d, i) => (i >= first && i < end ? 1 : d)).filter((_, i) => attrs.keepDims || i < first || i >= end);
+    const out = b.makeOutput(outShape, 'float32');
+    // views after the allocation: growing the heap would detach earlier ones
+    sumRows(
+      b.typedArrayFromHeap(x) as Float32Array,
+      size(x.shape.slice(0, first)),
+      size(x.shape.slice(first, end)),
+      size(x.shape.slice(end)),
+      b.typedArrayFromHeap(out) as Float32Array,
+    );
+    return out;
   });
   registered = true;
 }
