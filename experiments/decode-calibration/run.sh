@@ -5,7 +5,8 @@
 # experiments/corpus-band, without rebuilding the other 734 songs; then grid-searches the decoder's
 # onset and polyphony biases on the validation songs and scores the chosen setting once on the test songs.
 # Options (environment): OUT (default data/decode-calibration), STAGES (default "data grid test"; the stage
-# "texture" is the README's second part: a finer grid chosen under texture constraints, then its test).
+# "texture" is the README's second part: a finer grid chosen under texture constraints, then its test; the stage
+# "bass" the third part: the chord-bass rule chosen on validation, then its test).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -13,6 +14,7 @@ STAGES=${STAGES:-data grid test}
 POP909=${POP909:-../shared/data/pop909}
 EXP=experiments/decode-calibration
 A2S="npx a2s"
+# the first two parts predate the chord-bass rule (third part), now in a2s-band's recommended decoding: they pin it off
 mkdir -p "$OUT"
 
 if [[ " $STAGES " == *" data "* ]]; then
@@ -42,7 +44,7 @@ if [[ " $STAGES " == *" grid "* ]]; then
   preds=()
   run_valid() { # <variant> [predict flags]
     local v=$1; shift
-    $A2S predict --run "$MODEL" "$@" --manifest "$OUT/data-valid/manifest.json" --split valid \
+    $A2S predict --run "$MODEL" --chord-bass off "$@" --manifest "$OUT/data-valid/manifest.json" --split valid \
       --out "$OUT/grid$SUFFIX/$v" --feature-cache "$OUT/features-valid" --name "$NAME" --variant "$v"
     preds+=(--predictions "$OUT/grid$SUFFIX/$v")
   }
@@ -60,13 +62,13 @@ if [[ " $STAGES " == *" test "* ]]; then
   [[ -n "$EOS" ]] || { echo "run.sh: plain argmax won on validation; nothing to test" >&2; exit 0; }
   rm -rf "$OUT/test" "$OUT/test-eval"
   T=(--manifest "$OUT/data-test/manifest.json" --split test)
-  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
-  $A2S predict --run "$MODEL" --temperature 0 "${T[@]}" --out "$OUT/test/argmax" --feature-cache "$OUT/features-test" --name a2s-band --variant argmax
-  $A2S predict --run packages/model/assets/a2s-small --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
+  $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
+  $A2S predict --run "$MODEL" --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/argmax" --feature-cache "$OUT/features-test" --name a2s-band --variant argmax
+  $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
   extra=()
   if [[ -f "$OUT/chosen-a2s-small.json" ]]; then # a2s-small with the rule chosen for it on validation (NAME=a2s-small grid)
     EOS_SMALL=$(node -e "const c=require('./$OUT/chosen-a2s-small.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
-    $A2S predict --run packages/model/assets/a2s-small --temperature 0 --eos-threshold "$EOS_SMALL" "${T[@]}" --out "$OUT/test/a2s-small-calibrated" --feature-cache "$OUT/features-test" --name a2s-small --variant calibrated
+    $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 --eos-threshold "$EOS_SMALL" "${T[@]}" --out "$OUT/test/a2s-small-calibrated" --feature-cache "$OUT/features-test" --name a2s-small --variant calibrated
     extra=(--predictions "$OUT/test/a2s-small-calibrated")
   fi
   $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test/gt-chords-pattern"
@@ -94,7 +96,7 @@ if [[ " $STAGES " == *" texture "* ]]; then
   preds=()
   n=0
   for f in $FINE_FIRST; do for r in $FINE_REST; do
-    $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$f,$r" --manifest "$OUT/data-valid/manifest.json" --split valid \
+    $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$f,$r" --manifest "$OUT/data-valid/manifest.json" --split valid \
       --out "$OUT/fine/eos-$f-$r" --feature-cache "$OUT/features-valid" --name a2s-band --variant "eos-$f-$r" &
     preds+=(--predictions "$OUT/fine/eos-$f-$r")
     n=$((n + 1)); (( n % 2 == 0 )) && wait
@@ -107,11 +109,11 @@ if [[ " $STAGES " == *" texture "* ]]; then
   EOS=$(node -e "const c=require('./$OUT/chosen-texture.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
   rm -rf "$OUT/test-texture" "$OUT/test-texture-eval"
   T=(--manifest "$OUT/data-test/manifest.json" --split test)
-  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test-texture/texture" --feature-cache "$OUT/features-test" --name a2s-band --variant texture
+  $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test-texture/texture" --feature-cache "$OUT/features-test" --name a2s-band --variant texture
   # the first part's choice (results/chosen.json), for the paired comparison of the two choices
   EOS1=$(node -e "const c=require('./$EXP/results/chosen.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
-  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS1" "${T[@]}" --out "$OUT/test-texture/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
-  $A2S predict --run packages/model/assets/a2s-small --temperature 0 "${T[@]}" --out "$OUT/test-texture/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
+  $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS1" "${T[@]}" --out "$OUT/test-texture/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
+  $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test-texture/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
   $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test-texture/gt-chords-pattern"
   $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test-texture/chord-template"
   $A2S eval "${T[@]}" --out "$OUT/test-texture-eval" --predictions "$OUT/test-texture/texture" --predictions "$OUT/test-texture/calibrated" \
@@ -121,4 +123,71 @@ if [[ " $STAGES " == *" texture "* ]]; then
     f=$(echo "$base" | tr / -)
     $A2S compare --metrics "$OUT/test-texture-eval" --baseline "$base" --candidate a2s-band/texture --out "$EXP/results/texture-vs-$f.json" > "$EXP/results/texture-vs-$f.md"
   done
+fi
+
+# Third part (README, "The chord's bass"): the chord-bass rule (a2s predict --chord-bass) after the shipped EOS
+# setting. The choice: the rule with the highest validation bass agreement among those at least level with
+# block chords on onset F1 and the texture metrics of the second part; then the chosen rule and `off` once on
+# the test songs, against the same baselines, and where the bass is still lost (bass-errors.ts).
+if [[ " $STAGES " == *" bass "* ]]; then
+  TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
+  EOS=$(node -e "const c=require('./$EXP/results/chosen-texture.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  rm -rf "$OUT/bass" "$OUT/bass-eval"
+  V=(--manifest "$OUT/data-valid/manifest.json" --split valid --feature-cache "$OUT/features-valid")
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass off "${V[@]}" --out "$OUT/bass/off" --name a2s-band --variant off &
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass release "${V[@]}" --out "$OUT/bass/release" --name a2s-band --variant release &
+  wait
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${V[@]}" --out "$OUT/bass/voice" --name a2s-band --variant voice &
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/bass/gt-chords-pattern"
+  wait
+  $A2S eval --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/bass-eval" \
+    --predictions "$OUT/bass/off" --predictions "$OUT/bass/release" --predictions "$OUT/bass/voice" --predictions "$OUT/bass/gt-chords-pattern"
+  npx tsx $EXP/choose.ts "$OUT/bass-eval/summary.json" a2s-band texture.bass.agreement gt-chords-pattern/block "onset.f1,$TEXTURE" > "$OUT/chosen-bass.json"
+  cp "$OUT/bass-eval/summary.json" $EXP/results/valid-summary-bass.json && cp "$OUT/chosen-bass.json" $EXP/results/chosen-bass.json
+  RULE=$(node -e "process.stdout.write(require('./$OUT/chosen-bass.json').choice.variant)")
+  rm -rf "$OUT/test-bass" "$OUT/test-bass-eval"
+  T=(--manifest "$OUT/data-test/manifest.json" --split test)
+  [[ "$RULE" != off ]] || { echo "run.sh: no rule beats off on validation; nothing to test" >&2; exit 0; }
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass "$RULE" "${T[@]}" --out "$OUT/test-bass/$RULE" --feature-cache "$OUT/features-test" --name a2s-band --variant "$RULE" &
+  $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass off "${T[@]}" --out "$OUT/test-bass/off" --feature-cache "$OUT/features-test" --name a2s-band --variant off &
+  wait
+  $A2S predict --run packages/model/assets/a2s-small --temperature 0 --chord-bass off "${T[@]}" --out "$OUT/test-bass/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
+  $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test-bass/gt-chords-pattern"
+  $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test-bass/chord-template"
+  $A2S eval "${T[@]}" --out "$OUT/test-bass-eval" --predictions "$OUT/test-bass/$RULE" --predictions "$OUT/test-bass/off" \
+    --predictions "$OUT/test-bass/a2s-small" --predictions "$OUT/test-bass/gt-chords-pattern" --predictions "$OUT/test-bass/chord-template"
+  cp "$OUT/test-bass-eval/summary.json" $EXP/results/test-summary-bass.json
+  for base in gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off; do
+    f=$(echo "$base" | tr / -)
+    $A2S compare --metrics "$OUT/test-bass-eval" --baseline "$base" --candidate "a2s-band/$RULE" --out "$EXP/results/bass-vs-$f.json" > "$EXP/results/bass-vs-$f.md"
+  done
+  npx tsx $EXP/bass-errors.ts "$OUT/data-test/manifest.json" test "$OUT/test-bass/off" "$OUT/test-bass/$RULE" "$OUT/test-bass/gt-chords-pattern" > $EXP/results/bass-errors-rule.json
+fi
+
+# Fourth part (README, "The whole test split"): every one of the 84 test songs (held-out soundfont), not only the
+# first 24, for the shipped decoding against the baselines (no choice is made here).
+if [[ " $STAGES " == *" test-all "* ]]; then
+  TESTALL=$(node -e "process.stdout.write(require('./$OUT/splits.json').test.join(','))")
+  if [[ ! -f "$OUT/data-test-all/manifest.json" ]]; then
+    $A2S data build --config $EXP/dataset-test.json --pop909 "$POP909" --out "$OUT/data-test-all" --songs "$TESTALL" --no-progress
+  fi
+  $A2S features build --config configs/pop909-small/features.json --manifest "$OUT/data-test-all/manifest.json" --cache "$OUT/features-test-all"
+  rm -rf "$OUT/test-all" "$OUT/test-all-eval"
+  T=(--manifest "$OUT/data-test-all/manifest.json" --split test --feature-cache "$OUT/features-test-all")
+  # the shipped decoding (EOS 0.4 / 0.45, voice) from the model's header, and the same without the chord-bass rule
+  $A2S predict --run "$MODEL" "${T[@]}" --out "$OUT/test-all/shipped" --name a2s-band --variant shipped &
+  $A2S predict --run "$MODEL" --chord-bass off "${T[@]}" --out "$OUT/test-all/off" --name a2s-band --variant off &
+  wait
+  $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test-all/a2s-small" --name a2s-small
+  B=(--manifest "$OUT/data-test-all/manifest.json" --split test)
+  $A2S baseline --system gt-chords-pattern --pattern block "${B[@]}" --out "$OUT/test-all/gt-chords-pattern"
+  $A2S baseline --system chord-template --pattern auto "${B[@]}" --out "$OUT/test-all/chord-template"
+  $A2S eval "${B[@]}" --out "$OUT/test-all-eval" --predictions "$OUT/test-all/shipped" --predictions "$OUT/test-all/off" \
+    --predictions "$OUT/test-all/a2s-small" --predictions "$OUT/test-all/gt-chords-pattern" --predictions "$OUT/test-all/chord-template"
+  cp "$OUT/test-all-eval/summary.json" $EXP/results/test-all-summary.json
+  for base in gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off; do
+    f=$(echo "$base" | tr / -)
+    $A2S compare --metrics "$OUT/test-all-eval" --baseline "$base" --candidate a2s-band/shipped --out "$EXP/results/test-all-vs-$f.json" > "$EXP/results/test-all-vs-$f.md"
+  done
+  npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-all/off" "$OUT/test-all/shipped" "$OUT/test-all/gt-chords-pattern" > $EXP/results/test-all-bass-errors.json
 fi

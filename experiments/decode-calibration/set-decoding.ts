@@ -4,24 +4,41 @@
  * a2s arrange then use when neither --temperature nor --eos-threshold is given.
  *   npx tsx experiments/decode-calibration/set-decoding.ts <chosen.json> <model dir> <note> [compare.json …]
  * The `a2s compare --out` JSONs given (test results with this decoding) go into `decoding.testResults`, by baseline.
+ * With `--chord-bass` first, the choice is a chord-bass rule (the third part's chosen-bass.json, its variant the
+ * rule): the model keeps its EOS thresholds and gets that rule, and `note` is appended to its `chosenOn`.
+ *   npx tsx experiments/decode-calibration/set-decoding.ts --chord-bass <chosen-bass.json> <model dir> <note> [compare.json …]
  */
 import { readFile } from 'node:fs/promises';
-import { setModelDecoding } from '@a2s/model';
+import path from 'node:path';
+import { setModelDecoding, type ModelDecoding } from '@a2s/model';
 
-const [chosenFile, modelDir, note, ...compareFiles] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const bassRule = args[0] === '--chord-bass';
+const [chosenFile, modelDir, note, ...compareFiles] = bassRule ? args.slice(1) : args;
 if (!chosenFile || !modelDir || !note) {
-  process.stderr.write('usage: set-decoding.ts <chosen.json> <model dir> <note>\n');
+  process.stderr.write('usage: set-decoding.ts [--chord-bass] <chosen.json> <model dir> <note> [compare.json …]\n');
   process.exit(2);
 }
 const { choice } = JSON.parse(await readFile(chosenFile, 'utf8')) as { choice: { variant: string; eosThreshold: { first: number; rest: number } | null; mean: number } };
-if (!choice.eosThreshold) {
-  process.stderr.write(`${chosenFile}: plain argmax won on validation (${choice.variant}); nothing to set\n`);
-  process.exit(1);
-}
 const testResults: Record<string, unknown> = {};
 for (const file of compareFiles) {
   const c = JSON.parse(await readFile(file, 'utf8')) as { baseline: { system: string; variant: string } };
   testResults[`vs ${c.baseline.system}/${c.baseline.variant}`] = c;
+}
+if (bassRule) {
+  const header = JSON.parse(await readFile(path.join(modelDir, 'header.json'), 'utf8')) as { decoding?: ModelDecoding };
+  if (!header.decoding) {
+    process.stderr.write(`${modelDir}/header.json: no recommended decoding to add the chord-bass rule to\n`);
+    process.exit(1);
+  }
+  const rule = choice.variant as NonNullable<ModelDecoding['chordBass']>;
+  await setModelDecoding(modelDir, { ...header.decoding, chordBass: rule, chosenOn: `${header.decoding.chosenOn}. Chord-bass rule ${rule}: ${note}`, ...(compareFiles.length > 0 ? { testResults } : {}) });
+  process.stdout.write(`${modelDir}: chord-bass rule ${rule} added to its recommended decoding (${note})\n`);
+  process.exit(0);
+}
+if (!choice.eosThreshold) {
+  process.stderr.write(`${chosenFile}: plain argmax won on validation (${choice.variant}); nothing to set\n`);
+  process.exit(1);
 }
 await setModelDecoding(modelDir, { temperature: 0, eosThreshold: choice.eosThreshold, chosenOn: note, ...(compareFiles.length > 0 ? { testResults } : {}) });
 process.stdout.write(`${modelDir}: recommended decoding greedy, EOS threshold ${choice.eosThreshold.first} / ${choice.eosThreshold.rest} (${note})\n`);

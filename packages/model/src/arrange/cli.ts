@@ -7,7 +7,8 @@ import { describeScore, resolveKeyOption } from '@a2s/score/cli';
 import { arrangeAudio, arrangementToJson, arrangementToMidi } from './pipeline.ts';
 import { arrangementToScoreSource } from './score-output.ts';
 import { loadTrainedArrangeModel } from './trained-model.ts';
-import { EOS_THRESHOLD_HELP, parseEosThreshold } from '../infer/decoding.ts';
+import { CHORD_BASS_HELP, EOS_THRESHOLD_HELP, parseEosThreshold } from '../infer/decoding.ts';
+import { parseChordBassRule } from '../infer/chord-bass.ts';
 import type { ArrangeModel, ModelLoader, ModelSource } from './types.ts';
 
 /** What the command needs from outside this folder (the model package wires the real loader in). */
@@ -36,6 +37,7 @@ interface ArrangeCliOptions {
   seed: number;
   temperature?: number;
   eosThreshold?: string;
+  chordBass?: string;
   stage?: string;
   mode?: string;
   texture?: string;
@@ -112,6 +114,7 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     .option('--seed <n>', 'seed of the model sampling (another seed: another variation)', parseNumber('int', 0, 2 ** 31 - 1), 0)
     .option('--temperature <t>', "sampling temperature (0 = greedy; higher: freer variations; default: the model's recommended decoding, for the bundled model greedy with an EOS threshold, else 1)", parseNumber('float', 0, 10))
     .option('--eos-threshold <first[,rest]>', EOS_THRESHOLD_HELP)
+    .option('--chord-bass <rule>', `${CHORD_BASS_HELP}; without --chords the default is off (recognized chords carry no bass of their own, only the root)`)
     .option('--skip-music-check', 'arrange audio that the music check refuses (no tonal content: noise, percussion only; see the model README)')
     .option('--velocity <v>', 'fixed MIDI velocity for every note (default: the model’s)', parseNumber('int', 1, 127))
     .option('--no-pedal', 'do not write sustain pedal (CC64) per bar')
@@ -133,8 +136,9 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
       if (opts.texture) await mustExist(opts.texture, 'texture reference');
       if (opts.stage && !opts.run) throw new InputError({ file: '--stage', message: '--stage picks a checkpoint of a run folder: pass --run <dir> too' });
       if (opts.eosThreshold !== undefined) parseEosThreshold(opts.eosThreshold, opts.temperature ?? 0); // bad flags fail before the model loads
+      parseChordBassRule(opts.chordBass);
       const model = await resolveModel(
-        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature, eosThreshold: opts.eosThreshold, stage: opts.stage, mode: opts.mode, texture: opts.texture, force: opts.force },
+        { run: opts.run, checkpoint: opts.checkpoint, seed: opts.seed, temperature: opts.temperature, eosThreshold: opts.eosThreshold, chordBass: opts.chordBass ?? (opts.chords ? undefined : 'off'), stage: opts.stage, mode: opts.mode, texture: opts.texture, force: opts.force },
         deps.loadModel ?? loadTrainedArrangeModel,
         deps.defaultModelDir,
       );

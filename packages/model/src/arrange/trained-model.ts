@@ -24,11 +24,11 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
   if (mode !== 'independent' && !trained.model.symEnc) {
     throw new Error(`${trained.checkpointDir}: a ${trained.config.model.variant} model has no score latent, so it cannot decode in ${mode} mode`);
   }
-  const decoding = resolveDecoding({ temperature: source.temperature, eosThreshold: source.eosThreshold }, trained.decoding);
-  const { temperature, eos } = decoding;
+  const decoding = resolveDecoding({ temperature: source.temperature, eosThreshold: source.eosThreshold, chordBass: source.chordBass }, trained.decoding);
+  const { temperature, eos, chordBass } = decoding;
   let call = 0;
   const independent = (inputs: SegmentInput[]) =>
-    arrangeSegments(trained.model, inputs, { seed: source.seed + SEED_STRIDE * call++, temperature, eos });
+    arrangeSegments(trained.model, inputs, { seed: source.seed + SEED_STRIDE * call++, temperature, eos, chordBass });
   const model: ArrangeModel = {
     features: trained.features,
     warnings: trained.warnings,
@@ -52,7 +52,7 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
               // in 4/4 that is the previous window), else of the window just before it
               const at = new Map(starts.map((s, i) => [s, i]));
               const prev = starts.map((s, i) => at.get(s - 4) ?? i - 1);
-              return arrangeAutoregressive(trained.model, inputs, prev, { seed: source.seed, temperature, eos, onProgress });
+              return arrangeAutoregressive(trained.model, inputs, prev, { seed: source.seed, temperature, eos, chordBass, onProgress });
             },
           }),
     },

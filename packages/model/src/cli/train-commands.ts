@@ -12,7 +12,8 @@ import { train, type BatchSource } from '../train/trainer.ts';
 import { parallelFromFlags } from './parallel-flags.ts';
 import { loadTrainedModel, predictSplit } from '../infer/predict.ts';
 import { readTextureReference, resolveInferenceMode } from '../infer/modes.ts';
-import { describeDecoding, EOS_THRESHOLD_HELP, parseEosThreshold, parseTemperature, resolveDecoding } from '../infer/decoding.ts';
+import { CHORD_BASS_HELP, describeDecoding, EOS_THRESHOLD_HELP, parseEosThreshold, parseTemperature, resolveDecoding } from '../infer/decoding.ts';
+import { parseChordBassRule } from '../infer/chord-bass.ts';
 import { exportWeights } from '../train/export.ts';
 import type { ModelDecoding } from '../train/checkpoint.ts';
 import { submitTrainJob } from './train-slurm.ts';
@@ -220,6 +221,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--seed <n>', 'sampling seed', '0')
     .option('--temperature <t>', "sampling temperature, 0 = greedy (default: the model's recommended decoding when it has one, e.g. the bundled models, else 1; with --seed, deterministic)")
     .option('--eos-threshold <first[,rest]>', EOS_THRESHOLD_HELP)
+    .option('--chord-bass <rule>', CHORD_BASS_HELP)
     .option('--backend <name>', 'wasm, cpu or tensorflow')
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--name <system>', 'system name in predictions.json (default a2s)')
@@ -231,11 +233,12 @@ export function registerTrainCommands(program: Command): void {
       if (stage !== undefined && !(STAGE_NAMES as readonly string[]).includes(stage)) throw new InputError({ file: '--stage', message: `unknown stage ${stage} (${STAGE_NAMES.join(', ')})` });
       const temperature = parseTemperature(o.temperature);
       if (o.eosThreshold !== undefined) parseEosThreshold(o.eosThreshold, temperature ?? 0); // bad flags fail before the model loads
+      parseChordBassRule(o.chordBass);
       const texture = o.texture ? await readTextureReference(o.texture) : undefined;
       const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
       for (const w of trained.warnings) process.stderr.write(`a2s predict: warning: ${w}\n`);
       const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, texture: !!texture, force: !!o.force, what: trained.checkpointDir });
-      const decoding = resolveDecoding({ temperature, eosThreshold: o.eosThreshold }, trained.decoding);
+      const decoding = resolveDecoding({ temperature, eosThreshold: o.eosThreshold, chordBass: o.chordBass }, trained.decoding);
       process.stderr.write(`a2s predict: ${path.basename(trained.checkpointDir)} (trained for ${trained.trainedFor}), ${mode} windows, ${describeDecoding(decoding)} (${decoding.source})\n`);
       const outDir = o.out ?? path.join(o.run!, 'predictions', split);
       const progress = createProgress({ label: 'predict', total: 0, unit: 'segments', plain: !process.stderr.isTTY || !!process.env.CI });
@@ -248,6 +251,7 @@ export function registerTrainCommands(program: Command): void {
         seed: Number(o.seed),
         temperature: decoding.temperature,
         eos: decoding.eos,
+        chordBass: decoding.chordBass,
         featureCacheDir: o.featureCache,
         system: o.name,
         variant: o.variant,
@@ -273,8 +277,9 @@ export function registerTrainCommands(program: Command): void {
     .option('--results <file.json>', 'test results (e.g. a2s compare --out JSON) to embed in the model card as they are')
     .option('--temperature <t>', "the model's recommended decoding, used by a2s predict and a2s arrange when neither flag is given: sampling temperature (0 = greedy)")
     .option('--eos-threshold <first[,rest]>', `the recommended decoding's EOS threshold (implies --temperature 0): ${EOS_THRESHOLD_HELP}`)
-    .option('--decoding-note <text>', 'how the recommended decoding was chosen (data, metric), for the record; required with --temperature or --eos-threshold')
-    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string; temperature?: string; eosThreshold?: string; decodingNote?: string }) => {
+    .option('--chord-bass <rule>', `the recommended decoding's chord-bass rule: off, release or voice (see a2s predict --help)`)
+    .option('--decoding-note <text>', 'how the recommended decoding was chosen (data, metric), for the record; required with --temperature, --eos-threshold or --chord-bass')
+    .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string; temperature?: string; eosThreshold?: string; chordBass?: string; decodingNote?: string }) => {
       let results: unknown;
       if (o.results !== undefined) {
         try {
@@ -284,10 +289,10 @@ export function registerTrainCommands(program: Command): void {
         }
       }
       let decoding: ModelDecoding | undefined;
-      if (o.temperature !== undefined || o.eosThreshold !== undefined) {
+      if (o.temperature !== undefined || o.eosThreshold !== undefined || o.chordBass !== undefined) {
         if (!o.decodingNote) throw new InputError({ file: '--decoding-note', message: 'say how the recommended decoding was chosen (e.g. "onset F1 on the 84 validation songs, experiments/…")' });
-        const d = resolveDecoding({ temperature: parseTemperature(o.temperature), eosThreshold: o.eosThreshold }, null);
-        decoding = { temperature: d.temperature, eosThreshold: d.eos, chosenOn: o.decodingNote };
+        const d = resolveDecoding({ temperature: parseTemperature(o.temperature), eosThreshold: o.eosThreshold, chordBass: o.chordBass }, null);
+        decoding = { temperature: d.temperature, eosThreshold: d.eos, ...(d.chordBass !== 'off' ? { chordBass: d.chordBass } : {}), chosenOn: o.decodingNote };
       }
       const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results, decoding });
       process.stderr.write(`a2s export: ${info.parameters} parameters (${(info.bytes / 2 ** 20).toFixed(1)} MiB) → ${info.dir}\n`);

@@ -1,6 +1,7 @@
 import { InputError } from '@a2s/dataset';
 import type { EosThreshold } from '../net/pianotree.ts';
 import type { ModelDecoding } from '../train/checkpoint.ts';
+import { parseChordBassRule, type ChordBassRule } from './chord-bass.ts';
 
 /** The help text of `--eos-threshold` (a2s predict, a2s arrange). */
 export const EOS_THRESHOLD_HELP =
@@ -35,9 +36,17 @@ export function parseTemperature(text: string | undefined, flag = '--temperature
 /** Sampling temperature when neither the command line nor the model says otherwise. */
 export const DEFAULT_TEMPERATURE = 1;
 
+/** The help text of `--chord-bass` (a2s predict, a2s arrange). */
+export const CHORD_BASS_HELP =
+  "after decoding, keep each beat's lowest note on its chord's bass where the prediction plays that bass but something under it: " +
+  'off, release (end lower notes held over from an earlier beat) or voice (release, and move lower notes that start in the beat up by octaves); ' +
+  "default: the model's recommended decoding, else off";
+
 export interface ResolvedDecoding {
   temperature: number;
   eos: EosThreshold | null;
+  /** The chord-bass post-process (`--chord-bass`, else the model's, else off); see chord-bass.ts. */
+  chordBass: ChordBassRule;
   /** Where it came from, for the log line: "command line", "the model's recommended decoding, …" or "default". */
   source: string;
 }
@@ -47,18 +56,26 @@ export interface ResolvedDecoding {
  * greedy decoding), else the model's recommended decoding (`decoding` in an exported model's header.json),
  * else sampling at {@link DEFAULT_TEMPERATURE}.
  */
-export function resolveDecoding(flags: { temperature?: number; eosThreshold?: string }, model: ModelDecoding | null | undefined): ResolvedDecoding {
+export function resolveDecoding(
+  flags: { temperature?: number; eosThreshold?: string; chordBass?: string },
+  model: ModelDecoding | null | undefined,
+): ResolvedDecoding {
+  const chordBass = parseChordBassRule(flags.chordBass) ?? model?.chordBass ?? 'off';
   if (flags.temperature === undefined && flags.eosThreshold === undefined) {
-    if (model) return { temperature: model.temperature, eos: model.eosThreshold, source: "the model's recommended decoding, see its model-card.json" };
-    return { temperature: DEFAULT_TEMPERATURE, eos: null, source: 'default' };
+    if (model) return { temperature: model.temperature, eos: model.eosThreshold, chordBass, source: "the model's recommended decoding, see its model-card.json" };
+    return { temperature: DEFAULT_TEMPERATURE, eos: null, chordBass, source: 'default' };
   }
   const temperature = flags.temperature ?? (flags.eosThreshold !== undefined ? 0 : DEFAULT_TEMPERATURE);
-  return { temperature, eos: parseEosThreshold(flags.eosThreshold, temperature), source: 'command line' };
+  return { temperature, eos: parseEosThreshold(flags.eosThreshold, temperature), chordBass, source: 'command line' };
 }
 
-/** One line for the log: "greedy, EOS threshold 0.4 (first slot) / 0.5 (later slots)", "greedy (argmax)" or "sampled at temperature 1". */
-export function describeDecoding(d: { temperature: number; eos: EosThreshold | null }): string {
-  if (d.temperature > 0) return `sampled at temperature ${d.temperature}`;
-  if (!d.eos) return 'greedy (argmax)';
-  return `greedy, EOS threshold ${d.eos.first} (first slot) / ${d.eos.rest} (later slots)`;
+/**
+ * One line for the log: "greedy, EOS threshold 0.4 (first slot) / 0.5 (later slots)", "greedy (argmax)" or
+ * "sampled at temperature 1", then ", chord bass voice" unless the chord-bass rule is off.
+ */
+export function describeDecoding(d: { temperature: number; eos: EosThreshold | null; chordBass?: ChordBassRule }): string {
+  const bass = d.chordBass && d.chordBass !== 'off' ? `, chord bass ${d.chordBass}` : '';
+  if (d.temperature > 0) return `sampled at temperature ${d.temperature}${bass}`;
+  if (!d.eos) return `greedy (argmax)${bass}`;
+  return `greedy, EOS threshold ${d.eos.first} (first slot) / ${d.eos.rest} (later slots)${bass}`;
 }

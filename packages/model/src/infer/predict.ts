@@ -15,6 +15,7 @@ import { selectBackend, type BackendName } from '../tf/backend.ts';
 import { predictionToNotes } from './tree-notes.ts';
 import { stitchSegments } from './stitch.ts';
 import { writeMidi } from './midi.ts';
+import { applyChordBass, chordBassPerBeat, type ChordBassRule } from './chord-bass.ts';
 
 export interface TrainedModel {
   model: A2SModel;
@@ -57,6 +58,8 @@ export interface ArrangeOptions {
   temperature: number;
   /** Greedy decoding's EOS thresholds (temperature 0 only); absent or null = plain argmax. */
   eos?: EosThreshold | null;
+  /** The chord-bass post-process of each window's notes, from its chords (see chord-bass.ts); absent = off. */
+  chordBass?: ChordBassRule;
   batchSize?: number;
 }
 
@@ -108,7 +111,9 @@ export async function arrangeSegments(
       });
       return [r.pitch, r.durBits];
     });
-    out.push(...(await decodedNotes(pitch, dur, chunk.length)));
+    const notes = await decodedNotes(pitch, dur, chunk.length);
+    const rule = opts.chordBass ?? 'off';
+    out.push(...(rule === 'off' ? notes : notes.map((n, i) => applyChordBass(n, chordBassPerBeat(chunk[i].chords), rule))));
   }
   return out;
 }
@@ -144,7 +149,7 @@ export async function arrangeAutoregressive(
     const notes = await arrangeSegments(
       model,
       items.map((it) => ({ ...inputs[it.index], pianoRoll: it.roll })),
-      { seed: rng.int(2 ** 31), temperature: opts.temperature, eos: opts.eos, batchSize: opts.batchSize },
+      { seed: rng.int(2 ** 31), temperature: opts.temperature, eos: opts.eos, chordBass: opts.chordBass, batchSize: opts.batchSize },
     );
     done += items.length;
     opts.onProgress?.(done);
@@ -161,6 +166,8 @@ export interface PredictSplitOptions {
   temperature: number;
   /** Greedy decoding's EOS thresholds (temperature 0 only); absent or null = plain argmax. */
   eos?: EosThreshold | null;
+  /** The chord-bass post-process (see chord-bass.ts); absent = off. */
+  chordBass?: ChordBassRule;
   batchSize?: number;
   /** Label written into predictions.json. Default 'a2s'. */
   system?: string;
@@ -219,7 +226,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
       continue;
     }
     const windows = mode === 'texture' ? segs.map((s, i) => ({ ...s, pianoRoll: textureRoll(o.texture!, srcs[i].startBeat) })) : segs;
-    const notes = await arrangeSegments(o.trained.model, windows, { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, batchSize: batch.size });
+    const notes = await arrangeSegments(o.trained.model, windows, { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, chordBass: o.chordBass, batchSize: batch.size });
     for (let i = 0; i < batch.size; i++) outRows.push({ ...srcs[i], notes: notes[i] });
     o.onProgress?.(outRows.length, rows.length);
   }
@@ -229,7 +236,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
       o.trained.model,
       pending.map((p) => p.input),
       prev,
-      { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, batchSize: o.batchSize ?? 32, onProgress: (n) => o.onProgress?.(n, rows.length) },
+      { seed: rng.int(2 ** 31), temperature: o.temperature, eos: o.eos, chordBass: o.chordBass, batchSize: o.batchSize ?? 32, onProgress: (n) => o.onProgress?.(n, rows.length) },
     );
     pending.forEach((p, i) => outRows.push({ ...p.src, notes: notes[i] }));
   }
@@ -254,6 +261,7 @@ export async function predictSplit(o: PredictSplitOptions): Promise<{ segments: 
     seed: o.seed,
     temperature: o.temperature,
     ...(o.eos ? { eosThreshold: o.eos } : {}),
+    ...(o.chordBass && o.chordBass !== 'off' ? { chordBass: o.chordBass } : {}),
     mode,
     ...(o.texture ? { texture: path.resolve(o.texture.file) } : {}),
     trainedFor: o.trained.trainedFor,

@@ -13,6 +13,7 @@ import { ModelConfigSchema } from '../config/model-config.ts';
 import type { A2SModel } from '../net/model.ts';
 import type { Adam } from './adam.ts';
 import type { EosThreshold } from '../net/pianotree.ts';
+import { CHORD_BASS_RULES, type ChordBassRule } from '../infer/chord-bass.ts';
 
 export const CHECKPOINT_FORMAT = 'a2s-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -56,6 +57,8 @@ export interface CheckpointHeader {
 export interface ModelDecoding {
   temperature: number;
   eosThreshold: EosThreshold | null;
+  /** The chord-bass post-process after decoding (absent = off; see infer/chord-bass.ts). */
+  chordBass?: ChordBassRule;
   /** How it was chosen (data, metric), for the record. */
   chosenOn: string;
   /** Test results with this decoding (e.g. `a2s compare --out` JSONs by baseline), for the model card. */
@@ -231,6 +234,10 @@ async function readCheckpointAt(dir: string): Promise<Checkpoint> {
   const model = ModelConfigSchema.safeParse(header.config?.model);
   if (!model.success) throw new InputError({ file: headerPath, message: `invalid model config: ${z.prettifyError(model.error)}` });
   header = { ...header, config: { ...header.config, model: model.data } };
+  const chordBass = header.decoding?.chordBass;
+  if (chordBass !== undefined && !(CHORD_BASS_RULES as readonly string[]).includes(chordBass)) {
+    throw new InputError({ file: headerPath, message: `decoding.chordBass must be one of ${CHORD_BASS_RULES.join(', ')}; got ${JSON.stringify(chordBass)}` });
+  }
   const binPath = path.join(dir, 'tensors.bin');
   const bin = await fs.readFile(binPath).catch((err: unknown) => {
     throw new InputError({ file: binPath, message: `cannot read checkpoint tensors: ${(err as Error).message}`, cause: err });

@@ -75,6 +75,13 @@ describe('a2s arrange', () => {
     await program.parseAsync(['node', 'a2s', 'arrange', wav, '-o', path.join(dir, 'bundled.mid'), '-q']);
     expect(seen.map((s) => s.checkpoint)).toEqual([bundled]);
     expect((await fs.stat(path.join(dir, 'bundled.mid'))).size).toBeGreaterThan(0);
+    // the chord-bass rule: off with recognized chords (no bass of their own), the model's with --chords, else the flag
+    const chordFile = path.join(dir, 'bundled-chords.txt');
+    await fs.writeFile(chordFile, `0.0\t${beats[beats.length - 1] + 1}\tD:min7/b3\n`);
+    await program.parseAsync(['node', 'a2s', 'arrange', wav, '-o', path.join(dir, 'bundled.mid'), '--chords', chordFile, '-q']);
+    await program.parseAsync(['node', 'a2s', 'arrange', wav, '-o', path.join(dir, 'bundled.mid'), '--chord-bass', 'release', '-q']);
+    expect(seen.map((s) => s.chordBass)).toEqual(['off', undefined, 'release']);
+    await expect(program.parseAsync(['node', 'a2s', 'arrange', wav, '-o', path.join(dir, 'bundled.mid'), '--chord-bass', 'lowest', '-q'])).rejects.toThrow(/--chord-bass/);
     // The package ships one: a2s arrange works right after install.
     expect(JSON.parse(await fs.readFile(path.join(BUNDLED_MODEL_DIR, 'model-card.json'), 'utf8')).parameters).toBeGreaterThan(100_000);
   });

@@ -9,6 +9,7 @@ import { Adam } from '../../src/train/adam.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
 import { exportWeights, setModelDecoding } from '../../src/train/export.ts';
 import { resolveDecoding } from '../../src/infer/decoding.ts';
+import { applyChordBass, chordBassPerBeat } from '../../src/infer/chord-bass.ts';
 import { arrangeSegments, loadTrainedModel } from '../../src/infer/predict.ts';
 import { syntheticBatch } from '../../src/testing/synthetic.ts';
 
@@ -44,6 +45,11 @@ describe('exportWeights', () => {
     const inputs = [0, 1].map((i) => ({ audio: b.audio.slice(i * 32 * 24, (i + 1) * 32 * 24), chords: b.chords.slice(i * 8 * 36, (i + 1) * 8 * 36) }));
     expect(await arrangeSegments(trained.model, inputs, { seed: 2, temperature: 1 })).toEqual(await arrangeSegments(model, inputs, { seed: 2, temperature: 1 }));
     expect(trained.decoding).toBeNull();
+    // the chord-bass rule runs on each window's decoded notes with that window's chords
+    const off = await arrangeSegments(model, inputs, { seed: 2, temperature: 1 });
+    const voiced = await arrangeSegments(model, inputs, { seed: 2, temperature: 1, chordBass: 'voice' });
+    expect(voiced).toEqual(off.map((notes, i) => applyChordBass(notes, chordBassPerBeat(inputs[i].chords), 'voice')));
+    expect(voiced).not.toEqual(off);
     for (const m of [model, trained.model]) m.params.dispose();
     for (const g of Object.values(grads)) g.dispose();
     adam.dispose();
@@ -77,6 +83,20 @@ describe('exportWeights', () => {
     expect(await fs.readFile(path.join(outDir, 'tensors.bin'))).toEqual(weights);
     expect((await fs.readdir(outDir)).sort()).toEqual(['header.json', 'model-card.json', 'tensors.bin']);
     await expect(setModelDecoding(runDir, later)).rejects.toThrow(/model-card\.json|header\.json/);
+
+    // the chord-bass rule: the model's unless --chord-bass says otherwise, whatever the other flags; off by default
+    await setModelDecoding(outDir, { ...later, chordBass: 'voice' });
+    const withBass = await loadTrainedModel(outDir, { backend: 'wasm' });
+    expect(resolveDecoding({}, withBass.decoding)).toMatchObject({ temperature: 0, chordBass: 'voice' });
+    expect(resolveDecoding({ temperature: 1 }, withBass.decoding)).toMatchObject({ temperature: 1, chordBass: 'voice' });
+    expect(resolveDecoding({ chordBass: 'off' }, withBass.decoding)).toMatchObject({ temperature: 0, eos: { first: 0.3, rest: 0.6 }, chordBass: 'off' });
+    expect(resolveDecoding({}, trained.decoding).chordBass).toBe('off');
+    expect(() => resolveDecoding({ chordBass: 'lowest' }, null)).toThrow(/--chord-bass.*off, release, voice/);
+    withBass.model.params.dispose();
+    // a header whose rule is unknown is refused with its file named
+    const header = JSON.parse(await fs.readFile(path.join(outDir, 'header.json'), 'utf8'));
+    await fs.writeFile(path.join(outDir, 'header.json'), JSON.stringify({ ...header, decoding: { ...header.decoding, chordBass: 'lowest' } }));
+    await expect(loadTrainedModel(outDir, { backend: 'wasm' })).rejects.toThrow(/header\.json.*decoding\.chordBass/);
     model.params.dispose();
     trained.model.params.dispose();
     adam.dispose();
