@@ -17,6 +17,25 @@ A2S="npx a2s"
 # the first two parts predate the chord-bass rule (third part), now in a2s-band's recommended decoding: they pin it off
 mkdir -p "$OUT"
 
+# Scores prediction folders on a test manifest: block chords and the chord-template arranger into <dir>, one
+# a2s eval of everything into <eval dir> (its summary copied to results/<summary>), then a2s compare of
+# <candidate> against each baseline (results/<prefix><baseline>.json and .md).
+#   score_test <manifest> <dir> <eval dir> <summary> <prefix> <candidate> "<baseline …>" <prediction folder …>
+score_test() {
+  local manifest=$1 dir=$2 ev=$3 summary=$4 prefix=$5 candidate=$6 bases=$7
+  shift 7
+  local B=(--manifest "$manifest" --split test) preds=() p base f
+  $A2S baseline --system gt-chords-pattern --pattern block "${B[@]}" --out "$dir/gt-chords-pattern"
+  $A2S baseline --system chord-template --pattern auto "${B[@]}" --out "$dir/chord-template"
+  for p in "$@" "$dir/gt-chords-pattern" "$dir/chord-template"; do preds+=(--predictions "$p"); done
+  $A2S eval "${B[@]}" --out "$ev" "${preds[@]}"
+  mkdir -p $EXP/results && cp "$ev/summary.json" "$EXP/results/$summary"
+  for base in $bases; do
+    f=$(echo "$base" | tr / -)
+    $A2S compare --metrics "$ev" --baseline "$base" --candidate "$candidate" --out "$EXP/results/$prefix$f.json" > "$EXP/results/$prefix$f.md"
+  done
+}
+
 if [[ " $STAGES " == *" data "* ]]; then
   npx tsx $EXP/split-songs.ts "$POP909" > "$OUT/splits.json"
   VALID=$(node -e "process.stdout.write(require('./$OUT/splits.json').valid.join(','))")
@@ -66,22 +85,15 @@ if [[ " $STAGES " == *" test "* ]]; then
   $A2S predict --run "$MODEL" --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/argmax" --feature-cache "$OUT/features-test" --name a2s-band --variant argmax
   $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
   extra=()
+  bases="a2s-band/argmax gt-chords-pattern/block chord-template/auto a2s-small/full"
   if [[ -f "$OUT/chosen-a2s-small.json" ]]; then # a2s-small with the rule chosen for it on validation (NAME=a2s-small grid)
     EOS_SMALL=$(node -e "const c=require('./$OUT/chosen-a2s-small.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
     $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 --eos-threshold "$EOS_SMALL" "${T[@]}" --out "$OUT/test/a2s-small-calibrated" --feature-cache "$OUT/features-test" --name a2s-small --variant calibrated
-    extra=(--predictions "$OUT/test/a2s-small-calibrated")
+    extra=("$OUT/test/a2s-small-calibrated")
+    bases+=" a2s-small/calibrated"
   fi
-  $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test/chord-template"
-  $A2S eval "${T[@]}" --out "$OUT/test-eval" --predictions "$OUT/test/calibrated" --predictions "$OUT/test/argmax" \
-    --predictions "$OUT/test/a2s-small" --predictions "$OUT/test/gt-chords-pattern" --predictions "$OUT/test/chord-template" "${extra[@]}"
-  mkdir -p $EXP/results && cp "$OUT/test-eval/summary.json" $EXP/results/test-summary.json
-  bases=(a2s-band/argmax gt-chords-pattern/block chord-template/auto a2s-small/full)
-  [[ ${#extra[@]} -gt 0 ]] && bases+=(a2s-small/calibrated)
-  for base in "${bases[@]}"; do
-    f=$(echo "$base" | tr / -)
-    $A2S compare --metrics "$OUT/test-eval" --baseline "$base" --candidate a2s-band/calibrated --out "$EXP/results/vs-$f.json" > "$EXP/results/vs-$f.md"
-  done
+  score_test "$OUT/data-test/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json vs- a2s-band/calibrated "$bases" \
+    "$OUT/test/calibrated" "$OUT/test/argmax" "$OUT/test/a2s-small" "${extra[@]}"
 fi
 
 # Second part (README, "A choice that also keeps the texture"): a finer grid on the validation songs, two
@@ -114,15 +126,9 @@ if [[ " $STAGES " == *" texture "* ]]; then
   EOS1=$(node -e "const c=require('./$EXP/results/chosen.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
   $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS1" "${T[@]}" --out "$OUT/test-texture/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
   $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test-texture/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
-  $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test-texture/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test-texture/chord-template"
-  $A2S eval "${T[@]}" --out "$OUT/test-texture-eval" --predictions "$OUT/test-texture/texture" --predictions "$OUT/test-texture/calibrated" \
-    --predictions "$OUT/test-texture/a2s-small" --predictions "$OUT/test-texture/gt-chords-pattern" --predictions "$OUT/test-texture/chord-template"
-  cp "$OUT/test-texture-eval/summary.json" $EXP/results/test-summary-texture.json
-  for base in gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/calibrated; do
-    f=$(echo "$base" | tr / -)
-    $A2S compare --metrics "$OUT/test-texture-eval" --baseline "$base" --candidate a2s-band/texture --out "$EXP/results/texture-vs-$f.json" > "$EXP/results/texture-vs-$f.md"
-  done
+  score_test "$OUT/data-test/manifest.json" "$OUT/test-texture" "$OUT/test-texture-eval" test-summary-texture.json texture-vs- a2s-band/texture \
+    "gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/calibrated" \
+    "$OUT/test-texture/texture" "$OUT/test-texture/calibrated" "$OUT/test-texture/a2s-small"
 fi
 
 # Third part (README, "The chord's bass"): the chord-bass rule (a2s predict --chord-bass) after the shipped EOS
@@ -152,15 +158,9 @@ if [[ " $STAGES " == *" bass "* ]]; then
   $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass off "${T[@]}" --out "$OUT/test-bass/off" --feature-cache "$OUT/features-test" --name a2s-band --variant off &
   wait
   $A2S predict --run packages/model/assets/a2s-small --temperature 0 --chord-bass off "${T[@]}" --out "$OUT/test-bass/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
-  $A2S baseline --system gt-chords-pattern --pattern block "${T[@]}" --out "$OUT/test-bass/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${T[@]}" --out "$OUT/test-bass/chord-template"
-  $A2S eval "${T[@]}" --out "$OUT/test-bass-eval" --predictions "$OUT/test-bass/$RULE" --predictions "$OUT/test-bass/off" \
-    --predictions "$OUT/test-bass/a2s-small" --predictions "$OUT/test-bass/gt-chords-pattern" --predictions "$OUT/test-bass/chord-template"
-  cp "$OUT/test-bass-eval/summary.json" $EXP/results/test-summary-bass.json
-  for base in gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off; do
-    f=$(echo "$base" | tr / -)
-    $A2S compare --metrics "$OUT/test-bass-eval" --baseline "$base" --candidate "a2s-band/$RULE" --out "$EXP/results/bass-vs-$f.json" > "$EXP/results/bass-vs-$f.md"
-  done
+  score_test "$OUT/data-test/manifest.json" "$OUT/test-bass" "$OUT/test-bass-eval" test-summary-bass.json bass-vs- "a2s-band/$RULE" \
+    "gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off" \
+    "$OUT/test-bass/$RULE" "$OUT/test-bass/off" "$OUT/test-bass/a2s-small"
   npx tsx $EXP/bass-errors.ts "$OUT/data-test/manifest.json" test "$OUT/test-bass/off" "$OUT/test-bass/$RULE" "$OUT/test-bass/gt-chords-pattern" > $EXP/results/bass-errors-rule.json
 fi
 
@@ -179,15 +179,8 @@ if [[ " $STAGES " == *" test-all "* ]]; then
   $A2S predict --run "$MODEL" --chord-bass off "${T[@]}" --out "$OUT/test-all/off" --name a2s-band --variant off &
   wait
   $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test-all/a2s-small" --name a2s-small
-  B=(--manifest "$OUT/data-test-all/manifest.json" --split test)
-  $A2S baseline --system gt-chords-pattern --pattern block "${B[@]}" --out "$OUT/test-all/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${B[@]}" --out "$OUT/test-all/chord-template"
-  $A2S eval "${B[@]}" --out "$OUT/test-all-eval" --predictions "$OUT/test-all/shipped" --predictions "$OUT/test-all/off" \
-    --predictions "$OUT/test-all/a2s-small" --predictions "$OUT/test-all/gt-chords-pattern" --predictions "$OUT/test-all/chord-template"
-  cp "$OUT/test-all-eval/summary.json" $EXP/results/test-all-summary.json
-  for base in gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off; do
-    f=$(echo "$base" | tr / -)
-    $A2S compare --metrics "$OUT/test-all-eval" --baseline "$base" --candidate a2s-band/shipped --out "$EXP/results/test-all-vs-$f.json" > "$EXP/results/test-all-vs-$f.md"
-  done
+  score_test "$OUT/data-test-all/manifest.json" "$OUT/test-all" "$OUT/test-all-eval" test-all-summary.json test-all-vs- a2s-band/shipped \
+    "gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off" \
+    "$OUT/test-all/shipped" "$OUT/test-all/off" "$OUT/test-all/a2s-small"
   npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-all/off" "$OUT/test-all/shipped" "$OUT/test-all/gt-chords-pattern" > $EXP/results/test-all-bass-errors.json
 fi

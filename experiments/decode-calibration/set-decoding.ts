@@ -3,7 +3,8 @@
  * recommended decoding (header.json and model-card.json; the weights are untouched), which a2s predict and
  * a2s arrange then use when neither --temperature nor --eos-threshold is given.
  *   npx tsx experiments/decode-calibration/set-decoding.ts <chosen.json> <model dir> <note> [compare.json …]
- * The `a2s compare --out` JSONs given (test results with this decoding) go into `decoding.testResults`, by baseline.
+ * The `a2s compare --out` JSONs given (test results with this decoding) go into `decoding.testResults`, keyed
+ * by file name (e.g. `bass-vs-gt-chords-pattern-block`: the 24 test songs; `test-all-vs-…`: all 84).
  * With `--chord-bass` first, the choice is a chord-bass rule (the third part's chosen-bass.json, its variant the
  * rule): the model keeps its EOS thresholds and gets that rule, and `note` is appended to its `chosenOn`.
  *   npx tsx experiments/decode-calibration/set-decoding.ts --chord-bass <chosen-bass.json> <model dir> <note> [compare.json …]
@@ -22,8 +23,7 @@ if (!chosenFile || !modelDir || !note) {
 const { choice } = JSON.parse(await readFile(chosenFile, 'utf8')) as { choice: { variant: string; eosThreshold: { first: number; rest: number } | null; mean: number } };
 const testResults: Record<string, unknown> = {};
 for (const file of compareFiles) {
-  const c = JSON.parse(await readFile(file, 'utf8')) as { baseline: { system: string; variant: string } };
-  testResults[`vs ${c.baseline.system}/${c.baseline.variant}`] = c;
+  testResults[path.basename(file, '.json')] = JSON.parse(await readFile(file, 'utf8'));
 }
 if (bassRule) {
   const header = JSON.parse(await readFile(path.join(modelDir, 'header.json'), 'utf8')) as { decoding?: ModelDecoding };
