@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a2s needs when they are missing: FluidSynth and a General MIDI soundfont
-# (audio synthesis), DejaVu fonts (text in PNG figures), mir_eval (eval-audio agreement test) and Chromium
-# (report tests). Idempotent.
+# (audio synthesis), DejaVu fonts (text in PNG figures), mir_eval (eval-audio agreement test), Chromium
+# (report tests), and g++ with OpenBLAS (the native matrix products). Idempotent.
 set -euo pipefail
 need=()
 command -v fluidsynth >/dev/null 2>&1 || need+=(fluidsynth)
@@ -18,6 +18,9 @@ command -v munged >/dev/null 2>&1 || need+=(munge)
 command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld)
 command -v slurmd >/dev/null 2>&1 || need+=(slurmd)
 command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
+# g++ and OpenBLAS: the optional native matrix products of the wasm backend (packages/model/native, A2S_GEMM=openblas)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+[ -e /usr/lib/x86_64-linux-gnu/libopenblas.so ] || need+=(libopenblas-dev)
 if [ "${A2S_SKIP_CHROMIUM:-0}" != 1 ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"

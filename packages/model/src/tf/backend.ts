@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerSharingIdentity } from './wasm-identity.ts';
 import { registerViewSlice } from './wasm-slice.ts';
 import { registerOuterAxesSum } from './wasm-sum.ts';
+import { loadNativeSgemm, nativeGemmActive, registerNativeMatMul, requestedGemm } from './native-gemm.ts';
 
 /** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -42,6 +43,8 @@ async function tryTensorflow(): Promise<string | null> {
 }
 
 async function tryWasm(): Promise<boolean> {
+  // A2S_GEMM=openblas asks for the native products: a missing addon fails here, with how to build it
+  const native = requestedGemm() === 'openblas' ? loadNativeSgemm() : null;
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // Under Node, emscripten reads the .wasm binary from the package's dist folder with fs; calling
@@ -51,10 +54,11 @@ async function tryWasm(): Promise<boolean> {
     registerSharingIdentity();
     registerViewSlice();
     registerOuterAxesSum();
-    return true;
   } catch {
     return false;
   }
+  if (native) registerNativeMatMul(native);
+  return true;
 }
 
 async function tryCpu(): Promise<boolean> {
@@ -77,7 +81,10 @@ export async function selectBackend(requested: BackendName | 'auto' = 'auto'): P
       const pkg = await tryTensorflow();
       if (pkg) return (current = { requested, active: 'tensorflow', provider: pkg });
     } else if (name === 'wasm') {
-      if (await tryWasm()) return (current = { requested, active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm' });
+      if (await tryWasm()) {
+        const provider = nativeGemmActive() ? '@tensorflow/tfjs-backend-wasm, matrix products on OpenBLAS (A2S_GEMM=openblas)' : '@tensorflow/tfjs-backend-wasm';
+        return (current = { requested, active: 'wasm', provider });
+      }
     } else if (await tryCpu()) {
       return (current = { requested, active: 'cpu', provider: '@tensorflow/tfjs-backend-cpu' });
     }
