@@ -11,12 +11,13 @@ import { selectBackend } from '../../src/tf/backend.ts';
 import { loadNativeSgemm, nativeGemmActive, registerNativeMatMul, requestedGemm } from '../../src/tf/native-gemm.ts';
 import { ModelConfigSchema } from '../../src/config/model-config.ts';
 import { MODEL_PRESETS } from '../../src/config/presets.ts';
-import { buildModel, forwardLoss, type A2SModel, type TrainKnobs } from '../../src/net/model.ts';
+import { buildModel, type A2SModel, type TrainKnobs } from '../../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../../src/net/inputs.ts';
 import { Adam } from '../../src/train/adam.ts';
 import { trainStep } from '../../src/train/step.ts';
 import { DataParallel } from '../../src/train/parallel/data-parallel.ts';
 import { SYNTHETIC_KNOBS, syntheticBatch } from '../../src/testing/synthetic.ts';
+import { maxRelDiff, wholeGrads } from '../grad-compare.ts';
 
 const FRAMES = 32;
 const BINS = 24;
@@ -25,32 +26,6 @@ const FORCED: TrainKnobs = { ...SYNTHETIC_KNOBS, tfr: { time: 1, note: 1, chord:
 /** The tiny preset with its recurrent parts (GRU encoders and PianoTree decoder): every product path of training. */
 function tinyModel(): A2SModel {
   return buildModel(ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, variant: 'supervised', audioFrames: FRAMES, audioBins: BINS }), 3);
-}
-
-function grads(model: A2SModel, batch: ReturnType<typeof syntheticBatch>): { loss: number; grads: Map<string, Float32Array> } {
-  const inputs = batchToInputs(batch);
-  const r = tf.variableGrads(() => forwardLoss(model, inputs, FORCED, createRng(1)).total, model.params.list());
-  const loss = r.value.dataSync()[0];
-  const g = new Map(Object.entries(r.grads).map(([k, t]) => [k, t.dataSync() as Float32Array]));
-  tf.dispose([r.value, ...Object.values(r.grads)]);
-  disposeInputs(inputs);
-  return { loss, grads: g };
-}
-
-/** Largest |a − b| over the largest |a|, over every array of both maps (same keys). */
-function maxRelDiff(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  let diff = 0;
-  let scale = 0;
-  for (const [k, x] of a) {
-    const y = b.get(k)!;
-    expect(y.length).toBe(x.length);
-    for (let i = 0; i < x.length; i++) {
-      diff = Math.max(diff, Math.abs(x[i] - y[i]));
-      scale = Math.max(scale, Math.abs(x[i]));
-    }
-  }
-  return diff / scale;
 }
 
 // [a shape, b shape, transposeA, transposeB]: plain, transposed either side, batched, broadcast either side, k = 1
@@ -107,11 +82,11 @@ describe('native matrix products (A2S_GEMM=openblas)', () => {
 
     expect(nativeGemmActive()).toBe(false);
     const wasm = products();
-    const wasmGrads = grads(model, batch);
+    const wasmGrads = wholeGrads(model, batch, FORCED);
     registerNativeMatMul();
     expect(nativeGemmActive()).toBe(true);
     const native = products();
-    const nativeGrads = grads(model, batch);
+    const nativeGrads = wholeGrads(model, batch, FORCED);
 
     native.forEach((p, i) => {
       expect(p.shape).toEqual(wasm[i].shape);

@@ -9,7 +9,7 @@ import { selectBackend } from '../../src/tf/backend.ts';
 import { ModelConfigSchema } from '../../src/config/model-config.ts';
 import { MODEL_PRESETS } from '../../src/config/presets.ts';
 import { resolveTrainConfig, type ResolvedTrainConfig } from '../../src/config/train-config.ts';
-import { buildModel, forwardLoss, type A2SModel, type TrainKnobs } from '../../src/net/model.ts';
+import { buildModel, type A2SModel, type TrainKnobs } from '../../src/net/model.ts';
 import { batchToInputs, batchTotals, disposeInputs } from '../../src/net/inputs.ts';
 import { lossTerms, type LossTerms } from '../../src/net/losses.ts';
 import { Adam } from '../../src/train/adam.ts';
@@ -21,6 +21,7 @@ import { DataParallel } from '../../src/train/parallel/data-parallel.ts';
 import { WorkerFailedError } from '../../src/train/parallel/pool.ts';
 import { planShards, sliceBatch } from '../../src/train/parallel/shards.ts';
 import { SYNTHETIC_KNOBS, syntheticBatch, syntheticSource } from '../../src/testing/synthetic.ts';
+import { maxRelDiff, wholeGrads } from '../grad-compare.ts';
 
 const FRAMES = 32;
 const BINS = 24;
@@ -39,31 +40,6 @@ const FORCED: TrainKnobs = { ...SYNTHETIC_KNOBS, tfr: { time: 1, note: 1, chord:
 
 function tinyModel(variant: 'full' | 'supervised'): A2SModel {
   return buildModel(ModelConfigSchema.parse({ ...MODEL_PRESETS.tiny, ...FAST, variant, audioFrames: FRAMES, audioBins: BINS }), 3);
-}
-
-/** Gradients of the whole batch in one pass, by tfjs variable name. */
-function wholeGrads(model: A2SModel, batch: ReturnType<typeof syntheticBatch>, knobs: TrainKnobs): { loss: number; grads: Map<string, Float32Array> } {
-  const inputs = batchToInputs(batch);
-  const r = tf.variableGrads(() => forwardLoss(model, inputs, knobs, createRng(1)).total, model.params.list());
-  const loss = r.value.dataSync()[0];
-  const grads = new Map(Object.entries(r.grads).map(([k, g]) => [k, g.dataSync() as Float32Array]));
-  tf.dispose([r.value, ...Object.values(r.grads)]);
-  disposeInputs(inputs);
-  return { loss, grads };
-}
-
-function maxRelDiff(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  let diff = 0;
-  let scale = 0;
-  for (const [k, x] of a) {
-    const y = b.get(k)!;
-    for (let i = 0; i < x.length; i++) {
-      diff = Math.max(diff, Math.abs(x[i] - y[i]));
-      scale = Math.max(scale, Math.abs(x[i]));
-    }
-  }
-  return diff / scale;
 }
 
 function weights(model: A2SModel): Float32Array[] {
