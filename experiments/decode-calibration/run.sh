@@ -14,6 +14,8 @@ STAGES=${STAGES:-data grid test}
 POP909=${POP909:-../shared/data/pop909}
 EXP=experiments/decode-calibration
 A2S="npx a2s"
+# the texture metrics the constrained choices of the second and third parts hold level with block chords
+TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 # the first two parts predate the chord-bass rule (third part), now in a2s-band's recommended decoding: they pin it off
 mkdir -p "$OUT"
 
@@ -103,7 +105,6 @@ fi
 if [[ " $STAGES " == *" texture "* ]]; then
   FINE_FIRST=${FINE_FIRST:-0.3 0.35 0.4 0.45 0.5 0.55 0.6}
   FINE_REST=${FINE_REST:-0.4 0.425 0.45 0.475 0.5}
-  TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
   rm -rf "$OUT/fine" "$OUT/fine-eval"
   preds=()
   n=0
@@ -136,7 +137,6 @@ fi
 # block chords on onset F1 and the texture metrics of the second part; then the chosen rule and `off` once on
 # the test songs, against the same baselines, and where the bass is still lost (bass-errors.ts).
 if [[ " $STAGES " == *" bass "* ]]; then
-  TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
   EOS=$(node -e "const c=require('./$EXP/results/chosen-texture.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
   rm -rf "$OUT/bass" "$OUT/bass-eval"
   V=(--manifest "$OUT/data-valid/manifest.json" --split valid --feature-cache "$OUT/features-valid")

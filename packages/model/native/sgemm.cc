@@ -1,5 +1,5 @@
 // a2s native sgemm: OpenBLAS's cblas_sgemm on Float32Arrays (e.g. views of the tfjs wasm heap), for the wasm
-// backend's BatchMatMul (src/tf/native-gemm.ts). Built by scripts/build-native.mjs; optional at run time.
+// backend's BatchMatMul (src/tf/native-gemm.ts). Built by native/build.mjs; optional at run time.
 #include <node_api.h>
 #include <cblas.h>
 #include <cstdint>

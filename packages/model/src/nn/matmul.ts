@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeGemmActive } from '../tf/native-gemm.ts';
 
+/** Whether products run on the native addon (A2S_GEMM=openblas), which takes transposes as arguments. */
+const nativeProducts = (): boolean => tf.getBackend() === 'wasm' && nativeGemmActive();
+
 /** Rows per block of {@link weightGradient} on the wasm backend. */
 export const WEIGHT_GRADIENT_BLOCK_ROWS = 256;
 
@@ -20,7 +23,7 @@ export function weightGradient(a: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
   const n = dy.shape[1];
   const block = WEIGHT_GRADIENT_BLOCK_ROWS;
   // the native product (A2S_GEMM=openblas) transposes and blocks by itself
-  if (tf.getBackend() === 'wasm' && nativeGemmActive()) return tf.matMul(a, dy, true, false);
+  if (nativeProducts()) return tf.matMul(a, dy, true, false);
   if (rows <= block || tf.getBackend() !== 'wasm') return tf.tidy(() => tf.matMul(tf.transpose(a), dy));
   let acc: tf.Tensor2D | null = null;
   for (let r = 0; r < rows; r += block) {
@@ -47,7 +50,7 @@ const matMulFastImpl = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.Grad
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dx = tf.getBackend() === 'wasm' && nativeGemmActive() ? tf.matMul(dy as tf.Tensor2D, sb, false, true) : tf.matMul(dy as tf.Tensor2D, tf.transpose(sb));
+      const dx = nativeProducts() ? tf.matMul(dy as tf.Tensor2D, sb, false, true) : tf.matMul(dy as tf.Tensor2D, tf.transpose(sb));
       return [dx, weightGradient(sa, dy as tf.Tensor2D)];
     },
   };
