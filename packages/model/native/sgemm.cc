@@ -1,30 +1,15 @@
-// a2s native sgemm: OpenBLAS's cblas_sgemm on Float32Arrays (e.g. views of the tfjs wasm heap), for the wasm
-// backend's BatchMatMul (src/tf/native-gemm.ts). Built by native/build.mjs; optional at run time.
+// a2s native kernels, module entry and sgemm: OpenBLAS's cblas_sgemm on Float32Arrays (e.g. views of the tfjs
+// wasm heap), for the wasm backend's BatchMatMul (src/tf/native-gemm.ts); the fused GRU kernels are in gru.cc.
+// Built by native/build.mjs; optional at run time.
 #include <node_api.h>
 #include <cblas.h>
 #include <cstdint>
 #include <cstdio>
+#include "napi-args.h"
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" char* openblas_get_config(void);
 extern "C" char* openblas_get_corename(void);
-
-static bool Float32(napi_env env, napi_value v, float** data, size_t* length) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  if (!is) return false;
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  void* p;
-  napi_get_typedarray_info(env, v, &type, length, &p, &buffer, &offset);
-  *data = static_cast<float*>(p);
-  return type == napi_float32_array;
-}
-
-static bool Int(napi_env env, napi_value v, int64_t* out) {
-  return napi_get_value_int64(env, v, out) == napi_ok && *out >= 0;
-}
 
 // sgemm(a, b, c, m, n, k, transA, transB, batch, strideA, strideB): for i < batch,
 // c[i·m·n …] (row-major [m, n]) = op(a[i·strideA …]) · op(b[i·strideB …]); op(a) is [m, k], op(b) [k, n].
@@ -86,5 +71,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "sgemm", fn);
   napi_create_function(env, "config", NAPI_AUTO_LENGTH, Config, nullptr, &fn);
   napi_set_named_property(env, exports, "config", fn);
+  RegisterGru(env, exports);
+  RegisterSum(env, exports);
+  RegisterAdam(env, exports);
   return exports;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { weightGradient } from './matmul.ts';
+import { nativeGruActive, nativeGruBackward, nativeGruForward } from '../tf/native-gru.ts';
 
 /**
  * A whole GRU recurrence as one differentiable op with a hand-written backward pass through time.
@@ -100,19 +101,47 @@ function gruSequenceOp(reverse: boolean, masked: boolean) {
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
 }
 
+/**
+ * The same op on the fused native kernels (`src/tf/native-gru.ts`): one kernel forward, one backward, then the
+ * recurrent weight's gradient as one product over all steps, as above.
+ */
+function nativeSequenceOp(reverse: boolean, masked: boolean) {
+  return tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [xp, h0, wh, bh, mask] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D | undefined];
+    const [out, gates, hsave] = nativeGruForward(xp, h0, wh, bh, mask, reverse);
+    save(masked ? [wh, gates, hsave, mask!] : [wh, gates, hsave]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [w, g, hs, mk] = saved as [tf.Tensor2D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D | undefined];
+          const [T, B, H] = hs.shape;
+          const [dxp, dh0, dhp] = nativeGruBackward(dy as tf.Tensor3D, w, mk, g, hs, reverse);
+          const dHP = dhp.reshape([T * B, 3 * H]) as tf.Tensor2D;
+          const grads: tf.Tensor[] = [dxp, dh0, weightGradient(hs.reshape([T * B, H]) as tf.Tensor2D, dHP), tf.sum(dHP, 0)];
+          if (masked) grads.push(tf.zeros([B, T]));
+          return grads;
+        }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+}
+
 const ops = new Map<string, ReturnType<typeof gruSequenceOp>>();
 
 /**
  * All states `[B, T, H]` of a GRU (PyTorch's gate equations; weights `wh` `[H, 3H]`, `bh` `[3H]`) over the
  * projected inputs `xp` `[B, T, 3H]` from `h0`; `mask` `[B, T]` (1 = advance, 0 = keep the state) freezes
  * the state on padded steps; `reverse` runs from the last step to the first. Output t is the state after
- * step t, as {@link runGru} returns it.
+ * step t, as {@link runGru} returns it. With the native kernels active (`A2S_GEMM=openblas`) the recurrence runs
+ * as one fused kernel each way.
  */
 export function gruSequence(xp: tf.Tensor3D, h0: tf.Tensor2D, wh: tf.Tensor2D, bh: tf.Tensor1D, opts: { mask?: tf.Tensor2D; reverse?: boolean } = {}): tf.Tensor3D {
-  const key = `${!!opts.reverse}/${!!opts.mask}`;
+  const native = nativeGruActive();
+  const key = `${native}/${!!opts.reverse}/${!!opts.mask}`;
   let op = ops.get(key);
   if (!op) {
-    op = gruSequenceOp(!!opts.reverse, !!opts.mask);
+    op = (native ? nativeSequenceOp : gruSequenceOp)(!!opts.reverse, !!opts.mask);
     ops.set(key, op);
   }
   const args = opts.mask ? [xp, h0, wh, bh, opts.mask] : [xp, h0, wh, bh];

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gruSequence } from './gru-sequence.ts';
+import { nativeGruActive } from '../tf/native-gru.ts';
 import type { ParamStore } from './params.ts';
 import { matMul, matMulShared } from './matmul.ts';
 
@@ -59,9 +60,17 @@ export function gruWhT(g: Gru): tf.Tensor2D {
   return tf.transpose(g.wh as unknown as tf.Tensor2D);
 }
 
-/** One step from a projected input `xp` `[B, 3H]`; `mask` `[B, 1]` (1 = advance, 0 = keep h); `whT` from {@link gruWhT}. */
+/**
+ * One step from a projected input `xp` `[B, 3H]`; `mask` `[B, 1]` (1 = advance, 0 = keep h); `whT` from {@link gruWhT}.
+ * With the native kernels active (`A2S_GEMM=openblas`) the step is one fused kernel (a one-step {@link gruSequence}).
+ */
 export function gruCell(g: Gru, xp: tf.Tensor2D, h: tf.Tensor2D, whT: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor2D {
   const H = g.hidden;
+  if (nativeGruActive()) {
+    const [B] = xp.shape;
+    const out = gruSequence(xp.reshape([B, 1, 3 * H]), h, g.wh as unknown as tf.Tensor2D, g.bh as unknown as tf.Tensor1D, { mask });
+    return out.reshape([B, H]);
+  }
   const hp = tf.add(matMulShared(h, g.wh as unknown as tf.Tensor2D, whT), g.bh) as tf.Tensor2D;
   const rz = tf.sigmoid(tf.add(xp.slice([0, 0], [-1, 2 * H]), hp.slice([0, 0], [-1, 2 * H])));
   const r = rz.slice([0, 0], [-1, H]);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSharingIdentity } from './wasm-identity.ts';
 import { registerViewSlice } from './wasm-slice.ts';
-import { registerOuterAxesSum } from './wasm-sum.ts';
-import { loadNativeSgemm, nativeGemmActive, registerNativeMatMul, requestedGemm } from './native-gemm.ts';
+import { registerOuterAxesSum, useRowSums } from './wasm-sum.ts';
+import { loadNativeAddon, nativeGemmActive, registerNativeMatMul, requestedGemm } from './native-gemm.ts';
+import { nativeGruActive, registerNativeGru, requestedNativeGru } from './native-gru.ts';
 
 /** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -44,7 +45,7 @@ async function tryTensorflow(): Promise<string | null> {
 
 async function tryWasm(): Promise<boolean> {
   // A2S_GEMM=openblas asks for the native products: a missing addon fails here, with how to build it
-  const native = requestedGemm() === 'openblas' ? loadNativeSgemm() : null;
+  const native = requestedGemm() === 'openblas' ? loadNativeAddon() : null;
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // Under Node, emscripten reads the .wasm binary from the package's dist folder with fs; calling
@@ -57,7 +58,11 @@ async function tryWasm(): Promise<boolean> {
   } catch {
     return false;
   }
-  if (native) registerNativeMatMul(native);
+  if (native) {
+    registerNativeMatMul(native);
+    useRowSums(native.sumRows);
+    if (requestedNativeGru()) registerNativeGru(native);
+  }
   return true;
 }
 
@@ -82,7 +87,9 @@ export async function selectBackend(requested: BackendName | 'auto' = 'auto'): P
       if (pkg) return (current = { requested, active: 'tensorflow', provider: pkg });
     } else if (name === 'wasm') {
       if (await tryWasm()) {
-        const provider = nativeGemmActive() ? '@tensorflow/tfjs-backend-wasm, matrix products on OpenBLAS (A2S_GEMM=openblas)' : '@tensorflow/tfjs-backend-wasm';
+        const provider = nativeGemmActive()
+          ? `@tensorflow/tfjs-backend-wasm, matrix products on OpenBLAS (A2S_GEMM=openblas)${nativeGruActive() ? ', fused native GRU' : ''}`
+          : '@tensorflow/tfjs-backend-wasm';
         return (current = { requested, active: 'wasm', provider });
       }
     } else if (await tryCpu()) {

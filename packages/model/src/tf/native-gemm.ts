@@ -9,17 +9,32 @@ import { replaceWasmKernel, type WasmHeapBackend } from './wasm-kernel.ts';
  * wasm's 128-bit SIMD without fused multiply-add; OpenBLAS on this machine's AVX-512 cores is several times
  * faster on the same shapes (README "Native matrix products"). The addon (`native/sgemm.cc`, built by
  * `node native/build.mjs`) calls `cblas_sgemm` on views of the wasm heap: no copies, one OpenBLAS thread per
- * call, so each data-parallel worker still uses one core. Everything else stays on wasm.
+ * call, so each data-parallel worker still uses one core. The same addon holds the fused GRU kernels
+ * (`native/gru.cc`, registered by `native-gru.ts`), the row sums of the `Sum` replacement (`native/sum.cc`,
+ * `wasm-sum.ts`) and Adam (`native/adam.cc`, `src/train/adam.ts`). Everything else stays on wasm.
  */
-export interface NativeSgemm {
+export interface NativeKernels {
   /** `c[i] = op(a[i·strideA]) · op(b[i·strideB])` for `i < batch`, row-major; `op(a)` is `[m, k]`, `op(b)` `[k, n]`. */
   sgemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, batch: number, strideA: number, strideB: number): void;
+  /** `out[o, j] = Σ_i x[o, i, j]` for `x` `[outer, rows, cols]`, as `wasm-sum.ts`'s `sumRows` (float64 sums, same order, same results). */
+  sumRows(x: Float32Array, outer: number, rows: number, cols: number, out: Float32Array): void;
+  /** `src/train/adam.ts`'s `adamUpdate`, bit-identical (`native/adam.cc`); the coefficients in the order of `AdamCoefficients`' fields. */
+  adamUpdate(p: Float32Array, gs: readonly Float32Array[], m: Float32Array, v: Float32Array, c: number[], from: number, to: number): void;
+  /** `src/train/adam.ts`'s `sumOfSquares`, bit-identical. */
+  sumOfSquares(gs: readonly Float32Array[], from: number, to: number): number;
   /** OpenBLAS's build and the kernel it chose for this CPU. */
   config(): string;
+  /**
+   * A whole GRU recurrence (`native/gru.cc`): `out` `[B,T,H]` the states after each step, `gates` `[T,B,4H]`
+   * (r, z, n, hp_n) and `hsave` `[T,B,H]` the states before each step, for {@link NativeKernels.gruBackward}.
+   */
+  gruForward(xp: Float32Array, h0: Float32Array, wh: Float32Array, bh: Float32Array, mask: Float32Array | null, out: Float32Array, gates: Float32Array, hsave: Float32Array, B: number, T: number, H: number, reverse: boolean): void;
+  /** Its backward pass: the gradients of `xp` `[B,T,3H]` and `h0` `[B,H]`, and `dhp` `[T,B,3H]` (wh's gradient is hsaveᵀ·dhp). */
+  gruBackward(dy: Float32Array, wh: Float32Array, mask: Float32Array | null, gates: Float32Array, hsave: Float32Array, dxp: Float32Array, dh0: Float32Array, dhp: Float32Array, B: number, T: number, H: number, reverse: boolean): void;
 }
 
-/** The addon's path (packages/model/native/build/a2s_sgemm.node). */
-export const NATIVE_SGEMM_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/a2s_sgemm.node');
+/** The addon's path (packages/model/native/build/a2s_native.node: sgemm.cc and gru.cc). */
+export const NATIVE_ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/a2s_native.node');
 
 /** The values `A2S_GEMM` takes: `wasm` (XNNPACK, the default) or `openblas` (the native addon). */
 export type GemmProvider = 'wasm' | 'openblas';
@@ -32,17 +47,17 @@ export function requestedGemm(env: NodeJS.ProcessEnv = process.env): GemmProvide
   throw new Error(`A2S_GEMM must be "wasm" or "openblas", got "${v}"`);
 }
 
-let lib: NativeSgemm | null = null;
+let lib: NativeKernels | null = null;
 let active = false;
 
 /** Loads the addon, or throws saying how to build it. */
-export function loadNativeSgemm(): NativeSgemm {
+export function loadNativeAddon(): NativeKernels {
   if (lib) return lib;
   try {
-    lib = createRequire(import.meta.url)(NATIVE_SGEMM_PATH) as NativeSgemm;
+    lib = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeKernels;
   } catch (err) {
     throw new Error(
-      `A2S_GEMM=openblas: cannot load ${NATIVE_SGEMM_PATH} (${(err as Error).message.split('\n')[0]}); build it with ` +
+      `A2S_GEMM=openblas: cannot load ${NATIVE_ADDON_PATH} (${(err as Error).message.split('\n')[0]}); build it with ` +
         '`node packages/model/native/build.mjs` (needs g++ and libopenblas-dev), or unset A2S_GEMM',
     );
   }
@@ -69,7 +84,7 @@ function batchShape(a: number[], b: number[]): number[] | null {
  * original kernel reports) keeps the wasm kernel. Results agree with XNNPACK's to float tolerance, not bit for
  * bit (another summation order). Call after the wasm backend is registered; idempotent.
  */
-export function registerNativeMatMul(native: NativeSgemm = loadNativeSgemm()): void {
+export function registerNativeMatMul(native: NativeKernels = loadNativeAddon()): void {
   if (active) return;
   replaceWasmKernel('BatchMatMul', (args, original) => {
     const a = args.inputs.a as tf.TensorInfo;

@@ -3,6 +3,18 @@ import { replaceWasmKernel, type WasmHeapBackend } from './wasm-kernel.ts';
 
 let registered = false;
 
+/** A row-sum implementation with {@link sumRows}'s signature and results. */
+export type RowSums = (x: Float32Array, outer: number, rows: number, cols: number, out: Float32Array) => void;
+let rowSums: RowSums | null = null;
+
+/**
+ * Runs the `Sum` replacement's row sums on `f` (the native addon's `sumRows`, same order, same results, about ten
+ * times faster), or back on {@link sumRows} with null.
+ */
+export function useRowSums(f: RowSums | null): void {
+  rowSums = f;
+}
+
 /**
  * `[first, end)` when `axes` (normalized, any order) are exactly the consecutive dimensions `first … end − 1` of a
  * rank-`rank` tensor and at least one dimension follows them (`end < rank`); otherwise null (among others: the
@@ -68,7 +80,7 @@ export function registerOuterAxesSum(): void {
     const outShape = x.shape.map((d, i) => (i >= first && i < end ? 1 : d)).filter((_, i) => attrs.keepDims || i < first || i >= end);
     const out = b.makeOutput(outShape, 'float32');
     // views after the allocation: growing the heap would detach earlier ones
-    sumRows(
+    (rowSums ?? sumRows)(
       b.typedArrayFromHeap(x) as Float32Array,
       size(x.shape.slice(0, first)),
       size(x.shape.slice(first, end)),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@a2s/dataset';
 import { selectBackend } from '../../src/tf/backend.ts';
-import { loadNativeSgemm, nativeGemmActive, registerNativeMatMul, requestedGemm } from '../../src/tf/native-gemm.ts';
+import { loadNativeAddon, nativeGemmActive, registerNativeMatMul, requestedGemm } from '../../src/tf/native-gemm.ts';
 import { ModelConfigSchema } from '../../src/config/model-config.ts';
 import { MODEL_PRESETS } from '../../src/config/presets.ts';
 import { buildModel, type A2SModel, type TrainKnobs } from '../../src/net/model.ts';
@@ -57,7 +57,7 @@ describe('native matrix products (A2S_GEMM=openblas)', () => {
   });
 
   it('the addon is built, uses OpenBLAS, multiplies, and refuses operands that do not fit their shapes', () => {
-    const lib = loadNativeSgemm();
+    const lib = loadNativeAddon();
     expect(lib.config()).toMatch(/OpenBLAS/);
     const c = new Float32Array(4);
     lib.sgemm(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), c, 2, 2, 2, false, false, 1, 0, 0);

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendName } from '../../tf/backend.ts';
 import { buildModel } from '../../net/model.ts';
-import { adamCoefficients, adamUpdate, sumOfSquares } from '../adam.ts';
+import { adamCoefficients, adamKernels } from '../adam.ts';
 import { LOSS_TERMS } from '../step.ts';
 import { accumulateShards } from './accumulate.ts';
 import { paramLayout } from './layout.ts';
@@ -29,6 +29,7 @@ const rank = init.rank;
 const slots = layout.slots.length;
 const terms = LOSS_TERMS.length;
 const ranges = new Map<number, [number, number]>();
+const { adamUpdate, sumOfSquares } = adamKernels();
 
 function step(req: StepRequest): WorkerReply {
   const received = wallMs();
