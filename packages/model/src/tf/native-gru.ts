@@ -39,12 +39,30 @@ export function setNativeGru(on: boolean): void {
   active = on;
 }
 
-const f32 = (backend: WasmHeapBackend, t: tf.TensorInfo | undefined): Float32Array | null => (t ? (backend.typedArrayFromHeap(t) as Float32Array) : null);
+type Views = (Float32Array | null)[];
 
-function requireFloat(name: string, inputs: Record<string, tf.TensorInfo | undefined>): void {
-  for (const [k, t] of Object.entries(inputs)) {
-    if (t && t.dtype !== 'float32') throw new Error(`${name}: input ${k} must be float32, got ${t.dtype}`);
-  }
+/**
+ * Registers kernel `name` on the wasm backend: its float32 inputs, in `order` (a missing `mask` is null), give
+ * `[B, T, H]` by `dims`; it allocates float32 outputs of `outShapes(B, T, H)` and `run` fills them from views of
+ * the inputs followed by the outputs (taken after every allocation: growing the heap detaches earlier views).
+ */
+function registerGruKernel(name: string, order: string[], dims: (shape: (k: string) => number[]) => [number, number, number], outShapes: (B: number, T: number, H: number) => number[][], run: (v: Views, B: number, T: number, H: number, reverse: boolean) => void): void {
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const ins = order.map((k) => (inputs as Record<string, tf.TensorInfo | undefined>)[k]);
+      ins.forEach((t, i) => {
+        if (t && t.dtype !== 'float32') throw new Error(`${name}: input ${order[i]} must be float32, got ${t.dtype}`);
+      });
+      const [B, T, H] = dims((k) => ins[order.indexOf(k)]!.shape);
+      const be = backend as unknown as WasmHeapBackend;
+      const outs = outShapes(B, T, H).map((shape) => be.makeOutput(shape, 'float32'));
+      const view = (t: tf.TensorInfo | undefined) => (t ? (be.typedArrayFromHeap(t) as Float32Array) : null);
+      run([...ins, ...outs].map(view), B, T, H, !!(attrs as { reverse?: boolean }).reverse);
+      return outs;
+    },
+  });
 }
 
 /**
@@ -56,38 +74,23 @@ function requireFloat(name: string, inputs: Record<string, tf.TensorInfo | undef
 export function registerNativeGru(native: NativeKernels = loadNativeAddon()): void {
   active = true;
   if (registered) return;
-  tf.registerKernel({
-    kernelName: GRU_FORWARD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { xp, h0, wh, bh, mask } = inputs as Record<string, tf.TensorInfo | undefined>;
-      requireFloat(GRU_FORWARD, { xp, h0, wh, bh, mask });
-      const [B, T, H3] = xp!.shape;
-      const H = H3 / 3;
-      const be = backend as unknown as WasmHeapBackend;
-      const out = be.makeOutput([B, T, H], 'float32');
-      const gates = be.makeOutput([T, B, 4 * H], 'float32');
-      const hsave = be.makeOutput([T, B, H], 'float32');
-      // views after every allocation: growing the heap detaches earlier ones
-      native.gruForward(f32(be, xp)!, f32(be, h0)!, f32(be, wh)!, f32(be, bh)!, f32(be, mask), f32(be, out)!, f32(be, gates)!, f32(be, hsave)!, B, T, H, !!(attrs as { reverse?: boolean }).reverse);
-      return [out, gates, hsave];
+  registerGruKernel(
+    GRU_FORWARD,
+    ['xp', 'h0', 'wh', 'bh', 'mask'],
+    (shape) => {
+      const [B, T, H3] = shape('xp');
+      return [B, T, H3 / 3];
     },
-  });
-  tf.registerKernel({
-    kernelName: GRU_BACKWARD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { dy, wh, mask, gates, hsave } = inputs as Record<string, tf.TensorInfo | undefined>;
-      requireFloat(GRU_BACKWARD, { dy, wh, mask, gates, hsave });
-      const [B, T, H] = dy!.shape;
-      const be = backend as unknown as WasmHeapBackend;
-      const dxp = be.makeOutput([B, T, 3 * H], 'float32');
-      const dh0 = be.makeOutput([B, H], 'float32');
-      const dhp = be.makeOutput([T, B, 3 * H], 'float32');
-      native.gruBackward(f32(be, dy)!, f32(be, wh)!, f32(be, mask), f32(be, gates)!, f32(be, hsave)!, f32(be, dxp)!, f32(be, dh0)!, f32(be, dhp)!, B, T, H, !!(attrs as { reverse?: boolean }).reverse);
-      return [dxp, dh0, dhp];
-    },
-  });
+    (B, T, H) => [[B, T, H], [T, B, 4 * H], [T, B, H]],
+    (v, B, T, H, reverse) => native.gruForward(v[0]!, v[1]!, v[2]!, v[3]!, v[4], v[5]!, v[6]!, v[7]!, B, T, H, reverse),
+  );
+  registerGruKernel(
+    GRU_BACKWARD,
+    ['dy', 'wh', 'mask', 'gates', 'hsave'],
+    (shape) => shape('dy') as [number, number, number],
+    (B, T, H) => [[B, T, 3 * H], [B, H], [T, B, 3 * H]],
+    (v, B, T, H, reverse) => native.gruBackward(v[0]!, v[1]!, v[2], v[3]!, v[4]!, v[5]!, v[6]!, v[7]!, B, T, H, reverse),
+  );
   registered = true;
 }
 
