@@ -138,6 +138,9 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
   const median = times[Math.floor(times.length / 2)] ?? NaN;
   const critical = cpu.map((c) => c.main + Math.max(0, ...c.workers)).sort((a, b) => a - b);
   const criticalMedian = critical[Math.floor(critical.length / 2)] ?? NaN;
+  // every thread's CPU (trainer + all workers): segments per CPU-second, comparable with PyTorch's per-core figure
+  const total = cpu.map((c) => c.main + c.workers.reduce((a, b) => a + b, 0)).sort((a, b) => a - b);
+  const totalMedian = total[Math.floor(total.length / 2)] ?? NaN;
   const row = {
     workers,
     microBatch,
@@ -151,6 +154,7 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
     cpuMsPerStep: cpu.map((c) => ({ main: Math.round(c.main), workers: c.workers.map(Math.round) })),
     cpuCriticalPathMsMedian: Math.round(criticalMedian),
     segmentsPerSecOnIdleCores: Number(((B * 1000) / criticalMedian).toFixed(1)),
+    segmentsPerCpuSec: Number(((B * 1000) / totalMedian).toFixed(1)),
     memoryAfterEachStep: memory,
     ...(timelines.length ? { stepTimelines: timelines } : {}),
     steps: times.length,
@@ -254,7 +258,9 @@ if (withTorch) {
   if (!configFile) throw new Error('--torch needs --config (the architecture both sides run)');
   torch = runTorchReference(['--config', configFile, '--batch', String(B), '--steps', String(steps), '--frames', String(frames), '--bins', String(bins)]);
 }
-const t = torch as { segmentsPerSec?: number; parameters?: number } | null;
+const t = torch as { segmentsPerSec?: number; parameters?: number; rows?: { segmentsPerCpuSec?: number | null }[] } | null;
+/** PyTorch's one-thread row: segments per CPU-second of its whole process. */
+const torchPerCpuSec = t?.rows?.[0]?.segmentsPerCpuSec ?? null;
 
 /**
  * The GRU PianoTree's main matrix products at this config's widths and batch: a time-level step `[B, Ht]·[Ht, 3Ht]`,
@@ -332,6 +338,10 @@ console.log(
       torch,
       gemm,
       oursOverTorch: t?.segmentsPerSec ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerSec as number) / t.segmentsPerSec!).toFixed(2))])) : null,
+      // per core: segments per CPU-second of all our threads over PyTorch's (its process CPU, all its threads)
+      oursOverTorchPerCpuSecond: torchPerCpuSec
+        ? Object.fromEntries(rows.map((r) => [`workers=${r.workers}`, Number(((r.segmentsPerCpuSec as number) / torchPerCpuSec).toFixed(2))]))
+        : null,
     },
     null,
     2,
