@@ -33,7 +33,7 @@ export interface NativeKernels {
   gruBackward(dy: Float32Array, wh: Float32Array, mask: Float32Array | null, gates: Float32Array, hsave: Float32Array, dxp: Float32Array, dh0: Float32Array, dhp: Float32Array, B: number, T: number, H: number, reverse: boolean): void;
 }
 
-/** The addon's path (packages/model/native/build/a2s_native.node: sgemm.cc and gru.cc). */
+/** The addon's path (packages/model/native/build/a2s_native.node, from native/sgemm.cc, gru.cc, sum.cc and adam.cc). */
 export const NATIVE_ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/a2s_native.node');
 
 /** The values `A2S_GEMM` takes: `wasm` (XNNPACK, the default) or `openblas` (the native addon). */
