@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <vector>
-#include "napi-args.h"
+#include "common.h"
 
 struct Coefficients {
   float scale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc2, eps, stepSize;
@@ -114,9 +114,6 @@ static napi_value SumOfSquares(napi_env env, napi_callback_info info) {
 }
 
 void RegisterAdam(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "adamUpdate", NAPI_AUTO_LENGTH, AdamUpdate, nullptr, &fn);
-  napi_set_named_property(env, exports, "adamUpdate", fn);
-  napi_create_function(env, "sumOfSquares", NAPI_AUTO_LENGTH, SumOfSquares, nullptr, &fn);
-  napi_set_named_property(env, exports, "sumOfSquares", fn);
+  Export(env, exports, "adamUpdate", AdamUpdate);
+  Export(env, exports, "sumOfSquares", SumOfSquares);
 }

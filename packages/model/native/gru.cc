@@ -11,13 +11,7 @@
 #include <cstring>
 #include <string>
 #include <vector>
-#include "napi-args.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define A2S_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define A2S_CLONES
-#endif
+#include "common.h"
 
 static inline float Sigmoid(float x) {
   x = fminf(fmaxf(x, -80.0f), 80.0f);
@@ -174,9 +168,6 @@ static napi_value GruBackward(napi_env env, napi_callback_info info) {
 }
 
 void RegisterGru(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "gruForward", NAPI_AUTO_LENGTH, GruForward, nullptr, &fn);
-  napi_set_named_property(env, exports, "gruForward", fn);
-  napi_create_function(env, "gruBackward", NAPI_AUTO_LENGTH, GruBackward, nullptr, &fn);
-  napi_set_named_property(env, exports, "gruBackward", fn);
+  Export(env, exports, "gruForward", GruForward);
+  Export(env, exports, "gruBackward", GruBackward);
 }

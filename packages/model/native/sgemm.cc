@@ -5,7 +5,7 @@
 #include <cblas.h>
 #include <cstdint>
 #include <cstdio>
-#include "napi-args.h"
+#include "common.h"
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" char* openblas_get_config(void);
@@ -66,11 +66,8 @@ static napi_value Config(napi_env env, napi_callback_info) {
 NAPI_MODULE_INIT() {
   // one thread per call: each training worker is one thread on one core
   openblas_set_num_threads(1);
-  napi_value fn;
-  napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, Sgemm, nullptr, &fn);
-  napi_set_named_property(env, exports, "sgemm", fn);
-  napi_create_function(env, "config", NAPI_AUTO_LENGTH, Config, nullptr, &fn);
-  napi_set_named_property(env, exports, "config", fn);
+  Export(env, exports, "sgemm", Sgemm);
+  Export(env, exports, "config", Config);
   RegisterGru(env, exports);
   RegisterSum(env, exports);
   RegisterAdam(env, exports);

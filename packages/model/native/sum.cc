@@ -4,13 +4,7 @@
 #include <node_api.h>
 #include <cstdint>
 #include <vector>
-#include "napi-args.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define A2S_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define A2S_CLONES
-#endif
+#include "common.h"
 
 A2S_CLONES static void SumRows(const float* __restrict x, int64_t rows, int64_t cols, double* __restrict acc, float* __restrict out) {
   for (int64_t j = 0; j < cols; j++) acc[j] = 0.0;
@@ -52,7 +46,5 @@ static napi_value SumRowsFn(napi_env env, napi_callback_info info) {
 }
 
 void RegisterSum(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "sumRows", NAPI_AUTO_LENGTH, SumRowsFn, nullptr, &fn);
-  napi_set_named_property(env, exports, "sumRows", fn);
+  Export(env, exports, "sumRows", SumRowsFn);
 }

@@ -1,7 +1,22 @@
-// Argument helpers shared by the a2s native kernels (sgemm.cc, gru.cc, sum.cc, adam.cc), and their registration.
+// What the a2s native kernels (sgemm.cc, gru.cc, sum.cc, adam.cc) share: argument helpers, exporting a function,
+// per-CPU vector clones, and the registration entry points of each file.
 #pragma once
 #include <node_api.h>
 #include <cstdint>
+
+// Loops built for AVX-512, AVX2 and a baseline, chosen at load time for the CPU it runs on (GCC on x86-64).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define A2S_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define A2S_CLONES
+#endif
+
+// exports[name] = a function calling f.
+inline void Export(napi_env env, napi_value exports, const char* name, napi_callback f) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, f, nullptr, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
 
 // A Float32Array argument: its data and length in elements; false for anything else.
 inline bool Float32(napi_env env, napi_value v, float** data, size_t* length) {
