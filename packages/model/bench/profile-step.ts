@@ -1,0 +1,99 @@
+/**
+ * Where one training step's time goes: a kernel profile (`tf.profile`, summed by kernel name over 3 steps) and the
+ * median wall time of the step's parts outside it (building the input tensors, Adam). Synthetic batch, 128 frames ×
+ * 84 bins, one thread, the backend `selectBackend` picks (set `A2S_GEMM=openblas` for the native kernels).
+ *
+ *   npx tsx packages/model/bench/profile-step.ts [--model anchor|tiny|small|paper] [--batch 16]
+ *
+ * `anchor` is bench/torch-anchor.json (the PyTorch comparison's architecture). Profiled steps run slower than plain
+ * ones; compare shares, not absolute times. customGrad ops (matmuls, GRU sequences) also appear as a row named
+ * `forward` (their scope) whose time is their kernels', listed again under their own names: that row is printed
+ * but left out of the total and the shares.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '@a2s/dataset';
+import { selectBackend } from '../src/tf/backend.ts';
+import { ModelConfigSchema } from '../src/config/model-config.ts';
+import { resolveTrainConfig } from '../src/config/train-config.ts';
+import { MODEL_PRESETS, type PresetName } from '../src/config/presets.ts';
+import { buildModel } from '../src/net/model.ts';
+import { batchToInputs, disposeInputs } from '../src/net/inputs.ts';
+import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
+import { Adam } from '../src/train/adam.ts';
+import { trainStep } from '../src/train/step.ts';
+
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
+};
+const which = arg('model', 'anchor');
+const B = Number(arg('batch', '16'));
+if (!Number.isInteger(B) || B < 1) throw new Error(`--batch must be a positive integer, got "${arg('batch', '16')}"`);
+if (which !== 'anchor' && !(which in MODEL_PRESETS)) throw new Error(`--model must be anchor or one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${which}"`);
+
+const backend = await selectBackend();
+const base =
+  which === 'anchor'
+    ? resolveTrainConfig(JSON.parse(readFileSync(path.join(import.meta.dirname, 'torch-anchor.json'), 'utf8'))).model
+    : MODEL_PRESETS[which as PresetName];
+const model = buildModel(ModelConfigSchema.parse({ ...base, audioFrames: 128, audioBins: 84 }), 1);
+const adam = new Adam();
+const rng = createRng(1);
+const batch = syntheticBatch({ size: B, audioFrames: 128, audioBins: 84, seed: 1 });
+
+// the parts outside the kernels: input tensors and Adam (timed around Adam.apply)
+const parts: Record<'inputs' | 'adam' | 'step', number[]> = { inputs: [], adam: [], step: [] };
+const apply = adam.apply.bind(adam);
+adam.apply = (...a: Parameters<Adam['apply']>) => {
+  const t = performance.now();
+  const r = apply(...a);
+  parts.adam.push(performance.now() - t);
+  return r;
+};
+const step = () => {
+  let t = performance.now();
+  const inputs = batchToInputs(batch);
+  parts.inputs.push(performance.now() - t);
+  t = performance.now();
+  trainStep(model, adam, inputs, SYNTHETIC_KNOBS, rng, { lr: 1e-4, clipNorm: 3 });
+  parts.step.push(performance.now() - t);
+  disposeInputs(inputs);
+};
+for (let i = 0; i < 8; i++) step(); // two warm-up steps, then six timed ones
+const median = (a: number[]) => [...a.slice(2)].sort((x, y) => x - y)[(a.length - 2) >> 1];
+
+const byKernel = new Map<string, { ms: number; calls: number }>();
+const PROFILED = 3;
+for (let i = 0; i < PROFILED; i++) {
+  const p = await tf.profile(() => {
+    step();
+  });
+  for (const k of p.kernels) {
+    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs as number;
+    e.calls++;
+    byKernel.set(k.name, e);
+  }
+}
+const OVERLAP = 'forward';
+const total = [...byKernel].reduce((s, [name, e]) => s + (name === OVERLAP ? 0 : e.ms), 0);
+console.log(
+  JSON.stringify(
+    {
+      model: which,
+      batch: B,
+      provider: backend.provider,
+      medianMs: { step: median(parts.step), inputs: median(parts.inputs), adam: median(parts.adam) },
+      kernelMsPerStep: Math.round(total / PROFILED),
+      kernels: [...byKernel]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 20)
+        .map(([name, e]) => ({ name, msPerStep: Number((e.ms / PROFILED).toFixed(1)), callsPerStep: Math.round(e.calls / PROFILED), share: name === OVERLAP ? null : Number((e.ms / total).toFixed(3)) })),
+      loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
+    },
+    null,
+    2,
+  ),
+);
