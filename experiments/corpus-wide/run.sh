@@ -24,6 +24,7 @@ STAGES=${STAGES:-data train grid export test}
 EXP=experiments/corpus-wide
 R=$EXP/results
 A2S="node packages/cli/bin/a2s.mjs"
+source experiments/decode-calibration/eos-grid.sh
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
 mkdir -p "$OUT" "$R"
@@ -55,14 +56,7 @@ REST=${REST:-0.4 0.45 0.5}
 if [[ " $STAGES " == *" grid "* ]]; then
   rm -rf "$OUT/grid" "$OUT/grid-eval"
   preds=()
-  n=0
-  for f in $FIRST; do for r in $REST; do
-    $A2S predict --run "$OUT/train" --stage dropscore --temperature 0 --eos-threshold "$f,$r" --chord-bass off "${V[@]}" \
-      --out "$OUT/grid/eos-$f-$r" --name a2s-band-wide --variant "eos-$f-$r" &
-    preds+=(--predictions "$OUT/grid/eos-$f-$r")
-    n=$((n + 1)); (( n % 2 == 0 )) && wait
-  done; done
-  wait
+  eos_grid "$OUT/grid" a2s-band-wide "$FIRST" "$REST" --run "$OUT/train" --stage dropscore "${V[@]}"
   $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid/gt-chords-pattern"
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid-eval" "${preds[@]}" --predictions "$OUT/grid/gt-chords-pattern"
   npx tsx experiments/decode-calibration/choose.ts "$OUT/grid-eval/summary.json" a2s-band-wide onset.f1 gt-chords-pattern/block "$TEXTURE" > "$OUT/chosen.json"

@@ -14,6 +14,7 @@ STAGES=${STAGES:-data grid test}
 POP909=${POP909:-../shared/data/pop909}
 EXP=experiments/decode-calibration
 A2S="npx a2s"
+source "$EXP/eos-grid.sh"
 # the texture metrics the constrained choices of the second and third parts hold level with block chords
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 # the first two parts predate the chord-bass rule (third part), now in a2s-band's recommended decoding: they pin it off
@@ -107,14 +108,8 @@ if [[ " $STAGES " == *" texture "* ]]; then
   FINE_REST=${FINE_REST:-0.4 0.425 0.45 0.475 0.5}
   rm -rf "$OUT/fine" "$OUT/fine-eval"
   preds=()
-  n=0
-  for f in $FINE_FIRST; do for r in $FINE_REST; do
-    $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$f,$r" --manifest "$OUT/data-valid/manifest.json" --split valid \
-      --out "$OUT/fine/eos-$f-$r" --feature-cache "$OUT/features-valid" --name a2s-band --variant "eos-$f-$r" &
-    preds+=(--predictions "$OUT/fine/eos-$f-$r")
-    n=$((n + 1)); (( n % 2 == 0 )) && wait
-  done; done
-  wait
+  eos_grid "$OUT/fine" a2s-band "$FINE_FIRST" "$FINE_REST" --run "$MODEL" --manifest "$OUT/data-valid/manifest.json" --split valid \
+    --feature-cache "$OUT/features-valid"
   $A2S baseline --system gt-chords-pattern --pattern block --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/fine/gt-chords-pattern"
   $A2S eval --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/fine-eval" "${preds[@]}" --predictions "$OUT/fine/gt-chords-pattern"
   npx tsx $EXP/choose.ts "$OUT/fine-eval/summary.json" a2s-band onset.f1 gt-chords-pattern/block "$TEXTURE" > "$OUT/chosen-texture.json"
