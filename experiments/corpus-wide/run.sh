@@ -106,6 +106,8 @@ if [[ " $STAGES " == *" test "* ]]; then
     f=$(echo "$b" | tr / -)
     $A2S compare --metrics "$OUT/test-eval" --baseline "$b" --candidate a2s-band-wide/shipped --out "$R/test-vs-$f.json" > "$R/test-vs-$f.md"
   done
+  npx tsx experiments/decode-calibration/bass-errors.ts "$DC/data-test-all/manifest.json" test "$OUT/test/band" "$OUT/test/wide" \
+    "$OUT/test/gt-chords-pattern" > "$R/test-bass-errors.json"
   rm -rf "$OUT/report"
   $A2S report --eval "$OUT/test-eval" --runs "$OUT/train" --manifest "$DC/data-test-all/manifest.json" --config configs/pop909-band/report.json \
     --out "$OUT/report" --audio-segments 0
