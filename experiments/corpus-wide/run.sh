@@ -24,7 +24,7 @@ STAGES=${STAGES:-data train grid export test}
 EXP=experiments/corpus-wide
 R=$EXP/results
 A2S="node packages/cli/bin/a2s.mjs"
-source experiments/decode-calibration/eos-grid.sh
+source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, score_test
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
 mkdir -p "$OUT" "$R"
@@ -61,7 +61,7 @@ if [[ " $STAGES " == *" grid "* ]]; then
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid-eval" "${preds[@]}" --predictions "$OUT/grid/gt-chords-pattern"
   npx tsx experiments/decode-calibration/choose.ts "$OUT/grid-eval/summary.json" a2s-band-wide onset.f1 gt-chords-pattern/block "$TEXTURE" > "$OUT/chosen.json"
   cp "$OUT/grid-eval/summary.json" "$R/valid-grid-summary.json" && cp "$OUT/chosen.json" "$R/chosen.json"
-  EOS=$(node -e "const c=require('./$OUT/chosen.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  EOS=$(eos_of "$OUT/chosen.json")
   # the shipping decision: the new model with the chosen thresholds and the chord-bass rule against the shipped
   # a2s-band (its header's decoding: EOS 0.4 / 0.45, voice), both on the validation songs
   rm -rf "$OUT/valid" "$OUT/valid-eval"
@@ -72,15 +72,12 @@ if [[ " $STAGES " == *" grid "* ]]; then
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid-eval" --predictions "$OUT/valid/wide" \
     --predictions "$OUT/valid/band" --predictions "$OUT/grid/gt-chords-pattern"
   cp "$OUT/valid-eval/summary.json" "$R/valid-summary.json"
-  for b in a2s-band/shipped gt-chords-pattern/block; do
-    f=$(echo "$b" | tr / -)
-    $A2S compare --metrics "$OUT/valid-eval" --baseline "$b" --candidate a2s-band-wide/shipped --out "$R/valid-vs-$f.json" > "$R/valid-vs-$f.md"
-  done
+  compare_to "$OUT/valid-eval" valid-vs- a2s-band-wide/shipped "a2s-band/shipped gt-chords-pattern/block"
 fi
 
 export_model() { # <out dir> [a2s export flags]
   local dir=$1; shift
-  EOS=$(node -e "const c=require('./$OUT/chosen.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  EOS=$(eos_of "$OUT/chosen.json")
   rm -rf "$dir"
   $A2S export --run "$OUT/train" --out "$dir" --eos-threshold "$EOS" --chord-bass voice "$@" \
     --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/corpus-wide, results/chosen.json); chord-bass rule voice as chosen for a2s-band (experiments/decode-calibration, third part)" \
@@ -96,16 +93,8 @@ if [[ " $STAGES " == *" test "* ]]; then
   $A2S predict --run packages/model/assets/a2s-band "${T[@]}" --out "$OUT/test/band" --name a2s-band --variant shipped &
   wait
   $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --name a2s-small
-  B=(--manifest "$DC/data-test-all/manifest.json" --split test)
-  $A2S baseline --system gt-chords-pattern --pattern block "${B[@]}" --out "$OUT/test/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${B[@]}" --out "$OUT/test/chord-template"
-  $A2S eval "${B[@]}" --out "$OUT/test-eval" --predictions "$OUT/test/wide" --predictions "$OUT/test/band" \
-    --predictions "$OUT/test/a2s-small" --predictions "$OUT/test/gt-chords-pattern" --predictions "$OUT/test/chord-template"
-  cp "$OUT/test-eval/summary.json" "$R/test-summary.json"
-  for b in a2s-band/shipped gt-chords-pattern/block chord-template/auto a2s-small/full; do
-    f=$(echo "$b" | tr / -)
-    $A2S compare --metrics "$OUT/test-eval" --baseline "$b" --candidate a2s-band-wide/shipped --out "$R/test-vs-$f.json" > "$R/test-vs-$f.md"
-  done
+  score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- a2s-band-wide/shipped \
+    "a2s-band/shipped gt-chords-pattern/block chord-template/auto a2s-small/full" "$OUT/test/wide" "$OUT/test/band" "$OUT/test/a2s-small"
   npx tsx experiments/decode-calibration/bass-errors.ts "$DC/data-test-all/manifest.json" test "$OUT/test/band" "$OUT/test/wide" \
     "$OUT/test/gt-chords-pattern" > "$R/test-bass-errors.json"
   rm -rf "$OUT/report"

@@ -14,30 +14,12 @@ STAGES=${STAGES:-data grid test}
 POP909=${POP909:-../shared/data/pop909}
 EXP=experiments/decode-calibration
 A2S="npx a2s"
-source "$EXP/eos-grid.sh"
+source "$EXP/lib.sh" # eos_of, eos_grid, compare_to, score_test
 # the texture metrics the constrained choices of the second and third parts hold level with block chords
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 # the first two parts predate the chord-bass rule (third part), now in a2s-band's recommended decoding: they pin it off
 mkdir -p "$OUT"
 
-# Scores prediction folders on a test manifest: block chords and the chord-template arranger into <dir>, one
-# a2s eval of everything into <eval dir> (its summary copied to results/<summary>), then a2s compare of
-# <candidate> against each baseline (results/<prefix><baseline>.json and .md).
-#   score_test <manifest> <dir> <eval dir> <summary> <prefix> <candidate> "<baseline …>" <prediction folder …>
-score_test() {
-  local manifest=$1 dir=$2 ev=$3 summary=$4 prefix=$5 candidate=$6 bases=$7
-  shift 7
-  local B=(--manifest "$manifest" --split test) preds=() p base f
-  $A2S baseline --system gt-chords-pattern --pattern block "${B[@]}" --out "$dir/gt-chords-pattern"
-  $A2S baseline --system chord-template --pattern auto "${B[@]}" --out "$dir/chord-template"
-  for p in "$@" "$dir/gt-chords-pattern" "$dir/chord-template"; do preds+=(--predictions "$p"); done
-  $A2S eval "${B[@]}" --out "$ev" "${preds[@]}"
-  mkdir -p $EXP/results && cp "$ev/summary.json" "$EXP/results/$summary"
-  for base in $bases; do
-    f=$(echo "$base" | tr / -)
-    $A2S compare --metrics "$ev" --baseline "$base" --candidate "$candidate" --out "$EXP/results/$prefix$f.json" > "$EXP/results/$prefix$f.md"
-  done
-}
 
 if [[ " $STAGES " == *" data "* ]]; then
   npx tsx $EXP/split-songs.ts "$POP909" > "$OUT/splits.json"
@@ -80,7 +62,7 @@ if [[ " $STAGES " == *" grid "* ]]; then
 fi
 
 if [[ " $STAGES " == *" test "* ]]; then
-  EOS=$(node -e "const c=require('./$OUT/chosen.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
+  EOS=$(eos_of "$OUT/chosen.json" or-empty)
   [[ -n "$EOS" ]] || { echo "run.sh: plain argmax won on validation; nothing to test" >&2; exit 0; }
   rm -rf "$OUT/test" "$OUT/test-eval"
   T=(--manifest "$OUT/data-test/manifest.json" --split test)
@@ -90,7 +72,7 @@ if [[ " $STAGES " == *" test "* ]]; then
   extra=()
   bases="a2s-band/argmax gt-chords-pattern/block chord-template/auto a2s-small/full"
   if [[ -f "$OUT/chosen-a2s-small.json" ]]; then # a2s-small with the rule chosen for it on validation (NAME=a2s-small grid)
-    EOS_SMALL=$(node -e "const c=require('./$OUT/chosen-a2s-small.json').choice.eosThreshold; process.stdout.write(c ? c.first+','+c.rest : '')")
+    EOS_SMALL=$(eos_of "$OUT/chosen-a2s-small.json" or-empty)
     $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 --eos-threshold "$EOS_SMALL" "${T[@]}" --out "$OUT/test/a2s-small-calibrated" --feature-cache "$OUT/features-test" --name a2s-small --variant calibrated
     extra=("$OUT/test/a2s-small-calibrated")
     bases+=" a2s-small/calibrated"
@@ -114,12 +96,12 @@ if [[ " $STAGES " == *" texture "* ]]; then
   $A2S eval --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/fine-eval" "${preds[@]}" --predictions "$OUT/fine/gt-chords-pattern"
   npx tsx $EXP/choose.ts "$OUT/fine-eval/summary.json" a2s-band onset.f1 gt-chords-pattern/block "$TEXTURE" > "$OUT/chosen-texture.json"
   cp "$OUT/fine-eval/summary.json" $EXP/results/valid-summary-fine.json && cp "$OUT/chosen-texture.json" $EXP/results/chosen-texture.json
-  EOS=$(node -e "const c=require('./$OUT/chosen-texture.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  EOS=$(eos_of "$OUT/chosen-texture.json")
   rm -rf "$OUT/test-texture" "$OUT/test-texture-eval"
   T=(--manifest "$OUT/data-test/manifest.json" --split test)
   $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS" "${T[@]}" --out "$OUT/test-texture/texture" --feature-cache "$OUT/features-test" --name a2s-band --variant texture
   # the first part's choice (results/chosen.json), for the paired comparison of the two choices
-  EOS1=$(node -e "const c=require('./$EXP/results/chosen.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  EOS1=$(eos_of "$EXP/results/chosen.json")
   $A2S predict --run "$MODEL" --chord-bass off --temperature 0 --eos-threshold "$EOS1" "${T[@]}" --out "$OUT/test-texture/calibrated" --feature-cache "$OUT/features-test" --name a2s-band --variant calibrated
   $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test-texture/a2s-small" --feature-cache "$OUT/features-test" --name a2s-small
   score_test "$OUT/data-test/manifest.json" "$OUT/test-texture" "$OUT/test-texture-eval" test-summary-texture.json texture-vs- a2s-band/texture \
@@ -132,7 +114,7 @@ fi
 # block chords on onset F1 and the texture metrics of the second part; then the chosen rule and `off` once on
 # the test songs, against the same baselines, and where the bass is still lost (bass-errors.ts).
 if [[ " $STAGES " == *" bass "* ]]; then
-  EOS=$(node -e "const c=require('./$EXP/results/chosen-texture.json').choice.eosThreshold; process.stdout.write(c.first+','+c.rest)")
+  EOS=$(eos_of "$EXP/results/chosen-texture.json")
   rm -rf "$OUT/bass" "$OUT/bass-eval"
   V=(--manifest "$OUT/data-valid/manifest.json" --split valid --feature-cache "$OUT/features-valid")
   $A2S predict --run "$MODEL" --temperature 0 --eos-threshold "$EOS" --chord-bass off "${V[@]}" --out "$OUT/bass/off" --name a2s-band --variant off &
