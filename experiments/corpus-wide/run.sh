@@ -14,6 +14,11 @@
 #          the chord-template arranger; a2s eval, a2s compare; the learning curve
 #   ship   (not in the default stages) the export again, to packages/model/assets/a2s-band-wide, with the
 #          validation and test comparisons in its model card
+# PART=long: the second part (README), the same stages for drop-score trained 4x longer
+# (configs/pop909-band/train-wide-long.json): train continues a copy of the first part's run folder with
+# `a2s train --resume --config` when it is there (bit-identical to training the longer config from scratch,
+# which it does otherwise); work in $OUT/long, results in results/long, the system named a2s-band-wide-long, and
+# the first part's a2s-band-wide compared too
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/corpus-wide}
@@ -27,7 +32,13 @@ A2S="node packages/cli/bin/a2s.mjs"
 source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, score_test
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
-mkdir -p "$OUT" "$R"
+if [[ "${PART:-}" == long ]]; then
+  W=$OUT/long TRAIN=$OUT/train-long NAME=a2s-band-wide-long R=$EXP/results/long RP=long/ CONFIG=configs/pop909-band/train-wide-long.json
+  MORE_VALID="a2s-band-wide/shipped" MORE_TEST="a2s-band-wide/shipped"
+else
+  W=$OUT TRAIN=$OUT/train NAME=a2s-band-wide RP= CONFIG=configs/pop909-band/train-wide.json MORE_VALID= MORE_TEST=
+fi
+mkdir -p "$W" "$R"
 V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
 
 if [[ " $STAGES " == *" data "* ]]; then
@@ -45,69 +56,87 @@ if [[ " $STAGES " == *" data "* ]]; then
 fi
 
 if [[ " $STAGES " == *" train "* ]]; then
-  [[ -n "${RESUME:-}" ]] || rm -rf "$OUT/train"
-  $A2S train --config configs/pop909-band/train-wide.json --manifest "$BAND/data/manifest.json" --run-dir "$OUT/train" \
-    --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
-  cp "$OUT/train/validation.jsonl" "$R/validation.jsonl"
+  resume=${RESUME:+--resume}
+  if [[ -z "${RESUME:-}" ]]; then
+    rm -rf "$TRAIN"
+    if [[ "${PART:-}" == long && -f "$OUT/train/checkpoints/dropscore-0001200/header.json" ]]; then
+      cp -a "$OUT/train" "$TRAIN" && resume=--resume # the first part's run, drop-score made longer
+    fi
+  fi
+  $A2S train --config "$CONFIG" --manifest "$BAND/data/manifest.json" --run-dir "$TRAIN" \
+    --feature-cache "$BAND/features" --workers 2 $resume ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
+  cp "$TRAIN/validation.jsonl" "$R/validation.jsonl"
 fi
 
 FIRST=${FIRST:-0.3 0.4 0.5}
 REST=${REST:-0.4 0.45 0.5}
 if [[ " $STAGES " == *" grid "* ]]; then
-  rm -rf "$OUT/grid" "$OUT/grid-eval"
+  rm -rf "$W/grid" "$W/grid-eval"
   preds=()
-  eos_grid "$OUT/grid" a2s-band-wide "$FIRST" "$REST" --run "$OUT/train" --stage dropscore "${V[@]}"
-  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid/gt-chords-pattern"
-  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid-eval" "${preds[@]}" --predictions "$OUT/grid/gt-chords-pattern"
-  npx tsx experiments/decode-calibration/choose.ts "$OUT/grid-eval/summary.json" a2s-band-wide onset.f1 gt-chords-pattern/block "$TEXTURE" > "$OUT/chosen.json"
-  cp "$OUT/grid-eval/summary.json" "$R/valid-grid-summary.json" && cp "$OUT/chosen.json" "$R/chosen.json"
-  EOS=$(eos_of "$OUT/chosen.json")
+  eos_grid "$W/grid" "$NAME" "$FIRST" "$REST" --run "$TRAIN" --stage dropscore "${V[@]}"
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$W/grid/gt-chords-pattern"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$W/grid-eval" "${preds[@]}" --predictions "$W/grid/gt-chords-pattern"
+  npx tsx experiments/decode-calibration/choose.ts "$W/grid-eval/summary.json" "$NAME" onset.f1 gt-chords-pattern/block "$TEXTURE" > "$W/chosen.json"
+  cp "$W/grid-eval/summary.json" "$R/valid-grid-summary.json" && cp "$W/chosen.json" "$R/chosen.json"
+  EOS=$(eos_of "$W/chosen.json")
   # the shipping decision: the new model with the chosen thresholds and the chord-bass rule against the shipped
   # a2s-band (its header's decoding: EOS 0.4 / 0.45, voice), both on the validation songs
-  rm -rf "$OUT/valid" "$OUT/valid-eval"
-  $A2S predict --run "$OUT/train" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${V[@]}" \
-    --out "$OUT/valid/wide" --name a2s-band-wide --variant shipped &
-  $A2S predict --run packages/model/assets/a2s-band "${V[@]}" --out "$OUT/valid/band" --name a2s-band --variant shipped &
+  rm -rf "$W/valid" "$W/valid-eval"
+  $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${V[@]}" \
+    --out "$W/valid/wide" --name "$NAME" --variant shipped &
+  $A2S predict --run packages/model/assets/a2s-band "${V[@]}" --out "$W/valid/band" --name a2s-band --variant shipped &
   wait
-  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid-eval" --predictions "$OUT/valid/wide" \
-    --predictions "$OUT/valid/band" --predictions "$OUT/grid/gt-chords-pattern"
-  cp "$OUT/valid-eval/summary.json" "$R/valid-summary.json"
-  compare_to "$OUT/valid-eval" valid-vs- a2s-band-wide/shipped "a2s-band/shipped gt-chords-pattern/block"
+  more=()
+  [[ -z "$MORE_VALID" ]] || { more=(--predictions "$OUT/valid/wide"); } # the first part's shipped wide model
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$W/valid-eval" --predictions "$W/valid/wide" \
+    --predictions "$W/valid/band" --predictions "$W/grid/gt-chords-pattern" "${more[@]}"
+  cp "$W/valid-eval/summary.json" "$R/valid-summary.json"
+  compare_to "$W/valid-eval" "${RP}valid-vs-" "$NAME/shipped" "a2s-band/shipped gt-chords-pattern/block $MORE_VALID"
 fi
 
 export_model() { # <out dir> [a2s export flags]
   local dir=$1; shift
-  EOS=$(eos_of "$OUT/chosen.json")
+  EOS=$(eos_of "$W/chosen.json")
   rm -rf "$dir"
-  $A2S export --run "$OUT/train" --out "$dir" --eos-threshold "$EOS" --chord-bass voice "$@" \
-    --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/corpus-wide, results/chosen.json); chord-bass rule voice as chosen for a2s-band (experiments/decode-calibration, third part)" \
+  $A2S export --run "$TRAIN" --out "$dir" --eos-threshold "$EOS" --chord-bass voice "$@" \
+    --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/corpus-wide, ${R#$EXP/}/chosen.json); chord-bass rule voice as chosen for a2s-band (experiments/decode-calibration, third part)" \
     --training-data "Band audio (FluidR3_GM, leak 0.25, seed 0) of the 674 POP909 training songs of configs/pop909-band/dataset.json; transposition augmentation" \
-    --reproduce "bash experiments/corpus-wide/run.sh; STAGES=ship bash experiments/corpus-wide/run.sh"
+    --reproduce "${PART:+PART=$PART }bash experiments/corpus-wide/run.sh; ${PART:+PART=$PART }STAGES=ship bash experiments/corpus-wide/run.sh"
 }
-[[ " $STAGES " != *" export "* ]] || export_model "$OUT/a2s-band-wide"
+[[ " $STAGES " != *" export "* ]] || export_model "$W/$NAME"
 
 if [[ " $STAGES " == *" test "* ]]; then
-  rm -rf "$OUT/test" "$OUT/test-eval"
+  rm -rf "$W/test" "$W/test-eval"
   T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
-  $A2S predict --run "$OUT/a2s-band-wide" "${T[@]}" --out "$OUT/test/wide" --name a2s-band-wide --variant shipped &
-  $A2S predict --run packages/model/assets/a2s-band "${T[@]}" --out "$OUT/test/band" --name a2s-band --variant shipped &
-  wait
-  $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$OUT/test/a2s-small" --name a2s-small
-  score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- a2s-band-wide/shipped \
-    "a2s-band/shipped gt-chords-pattern/block chord-template/auto a2s-small/full" "$OUT/test/wide" "$OUT/test/band" "$OUT/test/a2s-small"
-  npx tsx experiments/decode-calibration/bass-errors.ts "$DC/data-test-all/manifest.json" test "$OUT/test/band" "$OUT/test/wide" \
-    "$OUT/test/gt-chords-pattern" > "$R/test-bass-errors.json"
-  rm -rf "$OUT/report"
-  $A2S report --eval "$OUT/test-eval" --runs "$OUT/train" --manifest "$DC/data-test-all/manifest.json" --config configs/pop909-band/report.json \
-    --out "$OUT/report" --audio-segments 0
-  cp "$OUT/report/figures/learning-curve-train.svg" "$R/learning-curve.svg"
+  if [[ "${PART:-}" == long ]]; then
+    # the other models' test predictions are the first part's (deterministic: greedy, their own decoding)
+    $A2S predict --run "$W/$NAME" "${T[@]}" --out "$W/test/wide-long" --name "$NAME" --variant shipped
+    others=("$OUT/test/wide" "$OUT/test/band" "$OUT/test/a2s-small")
+    score_test "$DC/data-test-all/manifest.json" "$W/test" "$W/test-eval" long/test-summary.json long/test-vs- "$NAME/shipped" \
+      "a2s-band-wide/shipped a2s-band/shipped gt-chords-pattern/block chord-template/auto a2s-small/full" "$W/test/wide-long" "${others[@]}"
+    npx tsx experiments/decode-calibration/bass-errors.ts "$DC/data-test-all/manifest.json" test "$OUT/test/band" "$OUT/test/wide" \
+      "$W/test/wide-long" "$W/test/gt-chords-pattern" > "$R/test-bass-errors.json"
+  else
+    $A2S predict --run "$W/$NAME" "${T[@]}" --out "$W/test/wide" --name "$NAME" --variant shipped &
+    $A2S predict --run packages/model/assets/a2s-band "${T[@]}" --out "$W/test/band" --name a2s-band --variant shipped &
+    wait
+    $A2S predict --run packages/model/assets/a2s-small --chord-bass off --temperature 0 "${T[@]}" --out "$W/test/a2s-small" --name a2s-small
+    score_test "$DC/data-test-all/manifest.json" "$W/test" "$W/test-eval" test-summary.json test-vs- "$NAME/shipped" \
+      "a2s-band/shipped gt-chords-pattern/block chord-template/auto a2s-small/full" "$W/test/wide" "$W/test/band" "$W/test/a2s-small"
+    npx tsx experiments/decode-calibration/bass-errors.ts "$DC/data-test-all/manifest.json" test "$W/test/band" "$W/test/wide" \
+      "$W/test/gt-chords-pattern" > "$R/test-bass-errors.json"
+  fi
+  rm -rf "$W/report"
+  $A2S report --eval "$W/test-eval" --runs "$TRAIN" --manifest "$DC/data-test-all/manifest.json" --config configs/pop909-band/report.json \
+    --out "$W/report" --audio-segments 0
+  cp "$W/report/figures/learning-curve-$(basename "$TRAIN").svg" "$R/learning-curve.svg"
 fi
 
 if [[ " $STAGES " == *" ship "* ]]; then
   node -e '
-    const fs = require("fs"), r = process.argv[1], out = {};
-    for (const f of fs.readdirSync(r).filter((f) => /^(valid|test)-vs-.*\.json$/.test(f)).sort()) out[f.slice(0, -5)] = JSON.parse(fs.readFileSync(r + "/" + f, "utf8"));
-    fs.writeFileSync(process.argv[2], JSON.stringify({ note: "a2s compare (paired over songs, margin 0.02), candidate a2s-band-wide with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/corpus-wide", comparisons: out }, null, 1));
-  ' "$R" "$OUT/compare-all.json"
-  export_model packages/model/assets/a2s-band-wide --results "$OUT/compare-all.json"
+    const fs = require("fs"), [r, out, name, where] = process.argv.slice(1), comparisons = {};
+    for (const f of fs.readdirSync(r).filter((f) => /^(valid|test)-vs-.*\.json$/.test(f)).sort()) comparisons[f.slice(0, -5)] = JSON.parse(fs.readFileSync(r + "/" + f, "utf8"));
+    fs.writeFileSync(out, JSON.stringify({ note: `a2s compare (paired over songs, margin 0.02), candidate ${name} with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/corpus-wide, ${where}`, comparisons }, null, 1));
+  ' "$R" "$W/compare-all.json" "$NAME" "${R#$EXP/}"
+  export_model packages/model/assets/a2s-band-wide --results "$W/compare-all.json"
 fi

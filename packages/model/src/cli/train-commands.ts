@@ -130,7 +130,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--stage <name>', `all, or one of ${STAGE_NAMES.join(', ')}`, 'all')
     .option('--manifest <file>', 'dataset manifest', DEFAULT_MANIFEST)
     .option('--run-dir <dir>', 'run folder (default data/runs/<config or preset name>)')
-    .option('--resume', 'continue the run folder from its latest checkpoint')
+    .option('--resume', "continue the run folder from its latest checkpoint, with the run's config; with --config, that config from here on: stages not begun may change, and the current (or just finished) stage may be made longer")
     .option('--backend <name>', 'wasm, cpu or tensorflow (default: fastest available)')
     .option('--max-steps <n>', 'total steps of the run: stop (with a checkpoint) when its global step reaches n, counting steps of earlier invocations (--resume --max-steps 40 after 20 steps trains 20 more)')
     .option('--batch-size <n>', 'segments per batch (overrides the config / preset; at most the train split\'s segment count)')
@@ -193,6 +193,9 @@ export function registerTrainCommands(program: Command): void {
           backend: backend.active,
           stages: stageOpt === 'all' ? undefined : [stageOpt as StageName],
           resume: !!o.resume,
+          // a config given on --resume is checked against the run's and continues it (stages made longer,
+          // stages not begun changed); without one the run keeps its own
+          extend: !!o.resume && (configFile !== undefined || o.preset !== undefined || o.seed !== undefined || batchSize !== undefined),
           maxSteps,
           maxMinutes: positiveInt('--max-minutes', o.maxMinutes as string | undefined),
           manifestSha256,

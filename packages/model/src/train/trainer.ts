@@ -18,6 +18,7 @@ import { WorkerFailedError } from './parallel/pool.ts';
 import { ensureTfRuntime } from '../tf/backend.ts';
 import { EarlyStopper, validate, type ValidationEntry } from './validation.ts';
 import { keepJsonl, readJsonl } from './jsonl.ts';
+import { extendRun } from './extend.ts';
 
 /** Where batches come from: one async iterable per (stage, epoch), deterministic for a given seed. */
 export interface BatchSource {
@@ -54,6 +55,12 @@ export interface TrainOptions {
   /** Stages to run (default all of the config's, in order). */
   stages?: readonly StageName[];
   resume?: boolean;
+  /**
+   * With `resume`: `config` is the run's config from here on (`a2s train --resume --config`), checked against
+   * the checkpoint's (train/extend.ts: stages not begun may change, the current or just-finished stage may be
+   * made longer). Without it a resumed run keeps its checkpoint's config and `config` is not read.
+   */
+  extend?: boolean;
   /**
    * Stop (with a checkpoint) once the run's global step reaches this (total steps of the run, over every
    * `resume`; a run already there trains no further) / after this much wall time in this invocation.
@@ -159,6 +166,8 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
 
   const logPath = path.join(o.runDir, 'log.jsonl');
   const valPath = path.join(o.runDir, 'validation.jsonl');
+  const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
+  let extended: string[] | undefined;
   if (o.resume) {
     const anyCheckpoint = hasLatest || (await fs.readdir(path.join(o.runDir, 'checkpoints')).catch(() => [] as string[])).some((n) => !n.startsWith('.') && n !== 'latest.json');
     if (!anyCheckpoint) throw new InputError({ file: o.runDir, message: 'nothing to resume: no checkpoints/latest.json' });
@@ -176,6 +185,13 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     const seen = (e: { globalStep: number }) => e.globalStep <= pos!.globalStep;
     await keepJsonl(logPath, seen);
     await keepJsonl(valPath, seen);
+    if (o.extend) {
+      const ext = extendRun(cfg, o.config, pos, batchesPerEpoch, await readJsonl<ValidationEntry>(valPath), o.runDir);
+      cfg = ext.config;
+      if (ext.reopened) pos.stageDone = false;
+      extended = ext.changes;
+      for (const c of ext.changes) say(`config changed: ${c}`);
+    }
     say(`resuming ${checkpointName(pos)} (global step ${pos.globalStep})`);
   } else if (hasLatest && o.stages === undefined) {
     throw new InputError({ file: o.runDir, message: 'run folder already has checkpoints: pass --resume, or choose another --run-dir' });
@@ -186,7 +202,7 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     .readFile(runJsonPath, 'utf8')
     .then((t) => JSON.parse(t) as { invocations?: unknown[] })
     .catch(() => ({ invocations: [] as unknown[] }));
-  const invocation = { startedAt: new Date().toISOString(), backend: o.backend, resume: !!o.resume, stages: wanted, ...o.runInfo };
+  const invocation = { startedAt: new Date().toISOString(), backend: o.backend, resume: !!o.resume, ...(extended?.length ? { configChanges: extended } : {}), stages: wanted, ...o.runInfo };
   await writeFileAtomic(
     runJsonPath,
     JSON.stringify({ backend: o.backend, manifestSha256: o.manifestSha256 ?? null, ...o.runInfo, invocations: [...(prevRun.invocations ?? []), invocation] }, null, 2) + '\n',
@@ -202,7 +218,6 @@ async function trainWith(o: TrainOptions, dp: DataParallel | null): Promise<Trai
     return { model, position: { ...pos }, steps: 0, stoppedEarly: true, lastCheckpoint };
   }
 
-  const batchesPerEpoch = o.source.batchesPerEpoch ? await o.source.batchesPerEpoch() : null;
   const valBatches = new Map<number, Batch[]>();
   // The stage whose final weights are in `model` (null: none finished in this process / resumed mid-stage).
   let finishedInMemory: StageName | null = pos?.stageDone ? pos.stage : null;
