@@ -12,8 +12,8 @@
 #   export the drop-score weights with the chosen decoding, to $OUT/a2s-band-wide
 #   test   all 84 held-out-soundfont test songs: the new model, the shipped a2s-band, a2s-small, block chords,
 #          the chord-template arranger; a2s eval, a2s compare; the learning curve
-#   ship   (not in the default stages) the export again, to packages/model/assets/a2s-band-wide, with the
-#          validation and test comparisons in its model card
+#   ship   (not in the default stages) the export again, to packages/model/assets/a2s-band-wide (PART=long:
+#          a2s-band-wide-long), with the validation and test comparisons in its model card
 # PART=long: the second part (README), the same stages for drop-score trained 4x longer
 # (configs/pop909-band/train-wide-long.json): train continues a copy of the first part's run folder with
 # `a2s train --resume --config` when it is there (bit-identical to training the longer config from scratch,
@@ -34,9 +34,11 @@ TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.
 export A2S_GEMM=${A2S_GEMM:-openblas}
 if [[ "${PART:-}" == long ]]; then
   W=$OUT/long TRAIN=$OUT/train-long NAME=a2s-band-wide-long R=$EXP/results/long RP=long/ CONFIG=configs/pop909-band/train-wide-long.json
-  MORE_VALID="a2s-band-wide/shipped" MORE_TEST="a2s-band-wide/shipped"
+  SHIP=packages/model/assets/a2s-band-wide-long # the default model since its decision (README, second part)
+  MORE_VALID="a2s-band-wide/shipped"
 else
-  W=$OUT TRAIN=$OUT/train NAME=a2s-band-wide RP= CONFIG=configs/pop909-band/train-wide.json MORE_VALID= MORE_TEST=
+  W=$OUT TRAIN=$OUT/train NAME=a2s-band-wide RP= CONFIG=configs/pop909-band/train-wide.json MORE_VALID=
+  SHIP=packages/model/assets/a2s-band-wide
 fi
 mkdir -p "$W" "$R"
 V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
@@ -138,5 +140,5 @@ if [[ " $STAGES " == *" ship "* ]]; then
     for (const f of fs.readdirSync(r).filter((f) => /^(valid|test)-vs-.*\.json$/.test(f)).sort()) comparisons[f.slice(0, -5)] = JSON.parse(fs.readFileSync(r + "/" + f, "utf8"));
     fs.writeFileSync(out, JSON.stringify({ note: `a2s compare (paired over songs, margin 0.02), candidate ${name} with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/corpus-wide, ${where}`, comparisons }, null, 1));
   ' "$R" "$W/compare-all.json" "$NAME" "${R#$EXP/}"
-  export_model packages/model/assets/a2s-band-wide --results "$W/compare-all.json"
+  export_model "$SHIP" --results "$W/compare-all.json"
 fi

@@ -3,7 +3,10 @@
  * beat F-measure (±70 ms) against beat_midi.txt, chord accuracy (root, majmin) against chord_midi.txt, and
  * analysis time. Held-out songs: ids ending in 0 (the analysis defaults were tuned on 001–009, 011–013).
  *
- *   npx tsx packages/model/bench/arrange.bench.ts [N=10] [--out data/bench/arrange-analysis.json]
+ *   npx tsx packages/model/bench/arrange.bench.ts [N=10] [--out data/bench/arrange-analysis.json] [--checkpoint <model dir>]
+ *
+ * --checkpoint: arrange with this exported model instead of the bundled default (e.g. an earlier default, to
+ * time both on the same machine).
  *
  * Env: A2S_POP909 (default: the `shared/data/pop909` folder beside the repository).
  */
@@ -48,13 +51,16 @@ async function main(): Promise<void> {
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 10);
   const outIdx = args.indexOf('--out');
   const outPath = outIdx >= 0 ? args[outIdx + 1] : undefined;
+  const ckIdx = args.indexOf('--checkpoint');
+  const checkpoint = ckIdx >= 0 ? args[ckIdx + 1] : undefined;
+  if (ckIdx >= 0 && !checkpoint) throw new Error('--checkpoint needs a model folder');
   const root = process.env.A2S_POP909 ?? path.resolve(import.meta.dirname, '../../../../shared/data/pop909');
   const ids = (await listPop909Songs(root)).filter((id) => id.endsWith('0')).slice(0, n);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-bench-'));
   const results: SongResult[] = [];
   const tLoad = performance.now();
   // what `a2s arrange song.wav` does: the bundled model with its recommended decoding
-  const model = await resolveModel({ seed: 0 }, loadTrainedArrangeModel);
+  const model = await resolveModel({ seed: 0, checkpoint }, loadTrainedArrangeModel);
   const modelLoadSec = (performance.now() - tLoad) / 1000;
   try {
     for (const id of ids) {
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
     chordSecPer4MinMedian: median(results.map((r) => (r.chordSec * 240) / r.durationSec)),
     arrangeSecPer4MinMedian: median(results.map((r) => (r.arrangeSec * 240) / r.durationSec)),
     modelLoadSec,
-    model: path.relative(process.cwd(), BUNDLED_MODEL_DIR),
+    model: path.relative(process.cwd(), checkpoint ? path.resolve(checkpoint) : BUNDLED_MODEL_DIR),
     decoding: model.decoding ?? null,
     nodeVersion: process.version,
     cpus: os.cpus().length,

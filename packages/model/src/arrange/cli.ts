@@ -20,10 +20,11 @@ export interface ArrangeCommandDeps {
 }
 
 /**
- * The default model shipped with the package: `a2s-band`, trained on band audio of all 674 POP909 training songs,
- * with its recommended decoding (see assets/a2s-band/model-card.json and experiments/decode-calibration).
+ * The default model shipped with the package: `a2s-band-wide-long` (3.2 M parameters), trained on band audio of all
+ * 674 POP909 training songs, with its recommended decoding (see assets/a2s-band-wide-long/model-card.json and
+ * experiments/corpus-wide, second part). It replaced `a2s-band` (assets/a2s-band, kept) on 2026-12-03.
  */
-export const BUNDLED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-band');
+export const BUNDLED_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-band-wide-long');
 
 /** The earlier default (`small`, 39 songs of synthesized accompaniment), kept for the demo's comparison row and compatibility tests. */
 export const SMALL_MODEL_DIR = path.resolve(import.meta.dirname, '..', '..', 'assets', 'a2s-small');
@@ -103,7 +104,7 @@ export function registerArrangeCommand(program: Command, deps: ArrangeCommandDep
     )
     .argument('<audio>', 'song audio (.wav, .mp3, .flac or .ogg; any sample rate, mono or stereo)')
     .option('-o, --output <file>', 'output MIDI file (default: <audio name>-piano.mid beside the audio)')
-    .option('--run <dir>', 'training run folder (uses its latest checkpoint; default: the bundled model, assets/a2s-band)')
+    .option('--run <dir>', 'training run folder (uses its latest checkpoint; default: the bundled model, assets/a2s-band-wide-long)')
     .option('--checkpoint <path>', 'checkpoint to load (a checkpoints/<stage>-<step> folder, or an `a2s export` folder)')
     .option('--beats <file>', 'beats in POP909 beat_audio.txt format (time<TAB>beat_in_bar) instead of beat tracking')
     .option('--chords <file>', 'chords in POP909 chord_audio.txt format (start<TAB>end<TAB>label) instead of recognition')
