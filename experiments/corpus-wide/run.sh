@@ -14,6 +14,9 @@
 #          the chord-template arranger; a2s eval, a2s compare; the learning curve
 #   ship   (not in the default stages) the export again, to packages/model/assets/a2s-band-wide (PART=long:
 #          a2s-band-wide-long), with the validation and test comparisons in its model card
+#   seed   (PART=long only, not in the default stages) the second part's recipe again with another seed (SEED,
+#          default 1), from scratch: training, then the decoding chosen for seed 0 on the validation and test
+#          songs, compared with the seed-0 model, a2s-band and the baselines (results/long/seed<SEED>-*)
 # PART=long: the second part (README), the same stages for drop-score trained 4x longer
 # (configs/pop909-band/train-wide-long.json): train continues a copy of the first part's run folder with
 # `a2s train --resume --config` when it is there (bit-identical to training the longer config from scratch,
@@ -141,4 +144,28 @@ if [[ " $STAGES " == *" ship "* ]]; then
     fs.writeFileSync(out, JSON.stringify({ note: `a2s compare (paired over songs, margin 0.02), candidate ${name} with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/corpus-wide, ${where}`, comparisons }, null, 1));
   ' "$R" "$W/compare-all.json" "$NAME" "${R#$EXP/}"
   export_model "$SHIP" --results "$W/compare-all.json"
+fi
+
+if [[ " $STAGES " == *" seed "* ]]; then
+  [[ "${PART:-}" == long ]] || { echo "run.sh: STAGES=seed needs PART=long" >&2; exit 2; }
+  S=${SEED:-1} ST=$OUT/train-long-seed${SEED:-1} SW=$W/seed${SEED:-1}
+  [[ -n "${RESUME:-}" ]] || rm -rf "$ST"
+  $A2S train --config "$CONFIG" --seed "$S" --manifest "$BAND/data/manifest.json" --run-dir "$ST" \
+    --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
+  cp "$ST/validation.jsonl" "$R/seed$S-validation.jsonl"
+  EOS=$(eos_of "$W/chosen.json")
+  rm -rf "$SW"
+  T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
+  $A2S predict --run "$ST" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${V[@]}" \
+    --out "$SW/valid" --name "$NAME-seed$S" --variant shipped
+  $A2S predict --run "$ST" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${T[@]}" \
+    --out "$SW/test" --name "$NAME-seed$S" --variant shipped
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$SW/valid-eval" --predictions "$SW/valid" \
+    --predictions "$W/valid/wide" --predictions "$W/valid/band" --predictions "$W/grid/gt-chords-pattern"
+  cp "$SW/valid-eval/summary.json" "$R/seed$S-valid-summary.json"
+  compare_to "$SW/valid-eval" "${RP}seed$S-valid-vs-" "$NAME-seed$S/shipped" "$NAME/shipped a2s-band/shipped gt-chords-pattern/block"
+  $A2S eval --manifest "$DC/data-test-all/manifest.json" --split test --out "$SW/test-eval" --predictions "$SW/test" \
+    --predictions "$W/test/wide-long" --predictions "$OUT/test/band" --predictions "$W/test/gt-chords-pattern" --predictions "$W/test/chord-template"
+  cp "$SW/test-eval/summary.json" "$R/seed$S-test-summary.json"
+  compare_to "$SW/test-eval" "${RP}seed$S-test-vs-" "$NAME-seed$S/shipped" "$NAME/shipped a2s-band/shipped gt-chords-pattern/block chord-template/auto"
 fi
