@@ -45,6 +45,7 @@ else
 fi
 mkdir -p "$W" "$R"
 V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
+T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
 
 if [[ " $STAGES " == *" data "* ]]; then
   if [[ ! -f "$BAND/data/manifest.json" ]]; then
@@ -112,7 +113,6 @@ export_model() { # <out dir> [a2s export flags]
 
 if [[ " $STAGES " == *" test "* ]]; then
   rm -rf "$W/test" "$W/test-eval"
-  T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
   if [[ "${PART:-}" == long ]]; then
     # the other models' test predictions are the first part's (deterministic: greedy, their own decoding)
     $A2S predict --run "$W/$NAME" "${T[@]}" --out "$W/test/wide-long" --name "$NAME" --variant shipped
@@ -155,7 +155,6 @@ if [[ " $STAGES " == *" seed "* ]]; then
   cp "$ST/validation.jsonl" "$R/seed$S-validation.jsonl"
   EOS=$(eos_of "$W/chosen.json")
   rm -rf "$SW"
-  T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
   $A2S predict --run "$ST" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${V[@]}" \
     --out "$SW/valid" --name "$NAME-seed$S" --variant shipped
   $A2S predict --run "$ST" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass voice "${T[@]}" \

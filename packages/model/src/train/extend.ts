@@ -5,7 +5,7 @@
  * already depend on must stay as it was: the model, the seed, the batch, the data, the finished stages.
  */
 import { InputError } from '@a2s/dataset';
-import { DEFAULT_SIGMOID_MID, DEFAULT_SIGMOID_SCALE, scheduleValue } from '../config/model-config.ts';
+import { DEFAULT_SIGMOID_MID, DEFAULT_SIGMOID_SCALE, isRelativeSchedule, scheduleValue } from '../config/model-config.ts';
 import { stageLength, stageSchedules, type ResolvedTrainConfig, type StageConfig } from '../config/train-config.ts';
 import type { TrainPosition } from './checkpoint.ts';
 import type { ValidationEntry } from './validation.ts';
@@ -107,7 +107,7 @@ export function extendRun(
       if (a !== b) {
         fail(
           `stage ${was.name} has begun (step ${pos.stepInStage}); its schedule ${name} gives step ${step} ${b}, where the run had ${a}` +
-            (newLen !== oldLen && sched.type === 'sigmoid' && sched.midStep === undefined
+            (newLen !== oldLen && sched.type === 'sigmoid' && isRelativeSchedule(sched)
               ? ` (it is relative to the stage's length: to make the stage longer, give it as the absolute sigmoid it was, midStep ${(sched.mid ?? DEFAULT_SIGMOID_MID) * (oldLen ?? 0)}, scaleSteps ${(sched.scale ?? DEFAULT_SIGMOID_SCALE) * (oldLen ?? 0)})`
               : ''),
         );
