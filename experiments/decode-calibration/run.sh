@@ -6,7 +6,8 @@
 # onset and polyphony biases on the validation songs and scores the chosen setting once on the test songs.
 # Options (environment): OUT (default data/decode-calibration), STAGES (default "data grid test"; the stage
 # "texture" is the README's second part: a finer grid chosen under texture constraints, then its test; the stage
-# "bass" the third part: the chord-bass rule chosen on validation, then its test).
+# "bass" the third part: the chord-bass rule chosen on validation, then its test; "test-all" the fourth part:
+# every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -160,4 +161,34 @@ if [[ " $STAGES " == *" test-all "* ]]; then
     "gt-chords-pattern/block chord-template/auto a2s-small/full a2s-band/off" \
     "$OUT/test-all/shipped" "$OUT/test-all/off" "$OUT/test-all/a2s-small"
   npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-all/off" "$OUT/test-all/shipped" "$OUT/test-all/gt-chords-pattern" > $EXP/results/test-all-bass-errors.json
+fi
+
+# Fifth part (README, "Filling the chord's bass"): the default model a2s-band-wide-long with its recommended
+# decoding (EOS 0.4 / 0.45, chord-bass rule voice) against the same with the rule `fill`, on the 84 validation
+# songs of the full build (BAND, as in experiments/corpus-wide; the shipping rule fixed in the README before this
+# ran reads their paired comparison), then both once on all 84 test songs (the fourth part's held-out-soundfont
+# data), against the baselines, whatever the validation decision.
+if [[ " $STAGES " == *" fill "* ]]; then
+  BAND=${BAND:-data/pop909-band}
+  DEF=packages/model/assets/a2s-band-wide-long
+  N=a2s-band-wide-long
+  V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
+  rm -rf "$OUT/fill" "$OUT/fill-eval"
+  $A2S predict --run "$DEF" --chord-bass voice "${V[@]}" --out "$OUT/fill/voice" --name $N --variant voice &
+  $A2S predict --run "$DEF" --chord-bass fill "${V[@]}" --out "$OUT/fill/fill" --name $N --variant fill &
+  wait
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fill/gt-chords-pattern"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fill-eval" \
+    --predictions "$OUT/fill/voice" --predictions "$OUT/fill/fill" --predictions "$OUT/fill/gt-chords-pattern"
+  cp "$OUT/fill-eval/summary.json" $EXP/results/fill-valid-summary.json
+  compare_to "$OUT/fill-eval" fill-valid-vs- $N/fill "$N/voice gt-chords-pattern/block"
+  npx tsx $EXP/bass-errors.ts "$BAND/data/manifest.json" valid "$OUT/fill/voice" "$OUT/fill/fill" "$OUT/fill/gt-chords-pattern" > $EXP/results/fill-valid-bass-errors.json
+  rm -rf "$OUT/test-fill" "$OUT/test-fill-eval"
+  T=(--manifest "$OUT/data-test-all/manifest.json" --split test --feature-cache "$OUT/features-test-all")
+  $A2S predict --run "$DEF" --chord-bass voice "${T[@]}" --out "$OUT/test-fill/voice" --name $N --variant voice &
+  $A2S predict --run "$DEF" --chord-bass fill "${T[@]}" --out "$OUT/test-fill/fill" --name $N --variant fill &
+  wait
+  score_test "$OUT/data-test-all/manifest.json" "$OUT/test-fill" "$OUT/test-fill-eval" fill-test-summary.json fill-test-vs- $N/fill \
+    "$N/voice gt-chords-pattern/block chord-template/auto" "$OUT/test-fill/voice" "$OUT/test-fill/fill"
+  npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-fill/voice" "$OUT/test-fill/fill" "$OUT/test-fill/gt-chords-pattern" > $EXP/results/fill-test-bass-errors.json
 fi

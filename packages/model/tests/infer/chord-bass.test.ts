@@ -80,9 +80,75 @@ describe('applyChordBass', () => {
   });
 });
 
+describe('applyChordBass fill', () => {
+  it('adds the chord bass on the beat, one beat long, under the lowest note, where nothing of it sounds', () => {
+    // beat 0 (C): G2 (43) and E3 (52) only → C2 (36) added at step 0 with G2's velocity; beat 1 (F) has F2 (41)
+    const notes = [{ ...note(0, 43), velocity: 64 }, note(1, 52, 3), note(4, 41), note(4, 57)];
+    const out = applyChordBass(notes, bassOf([C, F, N, N, N, N, N, N]), 'fill');
+    expect(sorted(out)).toEqual([
+      [0, 36, 4],
+      [0, 43, 4],
+      [1, 52, 3],
+      [4, 41, 4],
+      [4, 57, 4],
+    ]);
+    expect(out.find((n) => n.pitch === 36)).toMatchObject({ velocity: 64, track: 'PIANO' });
+    expect(out.map((n) => n.onsetStep)).toEqual([...out.map((n) => n.onsetStep)].sort((a, b) => a - b)); // kept in onset order
+    expect(applyChordBass(notes, bassOf([C, F, N, N, N, N, N, N]), 'voice')).toHaveLength(4); // voice adds nothing
+  });
+
+  it('holds on a bass note that ends where the beat starts, under the same chord bass, instead of adding one', () => {
+    // C2 (36) on beat 0 ends at step 4; beat 1 (still C) plays only E3 (52) and G3 (55): C2 is held to step 8
+    const notes = [note(0, 36), note(0, 48), note(4, 52), note(4, 55)];
+    const out = applyChordBass(notes, bassOf([C, C, C, N, N, N, N, N]), 'fill');
+    expect(sorted(out)).toEqual([
+      [0, 36, 8],
+      [0, 48, 4],
+      [4, 52, 4],
+      [4, 55, 4],
+    ]);
+    // under a new chord bass (F on beat 1) C2 is not held: F2 (41) starts on the beat under E3
+    expect(sorted(applyChordBass(notes, bassOf([C, F, C, N, N, N, N, N]), 'fill'))).toEqual([
+      [0, 36, 4],
+      [0, 48, 4],
+      [4, 41, 4],
+      [4, 52, 4],
+      [4, 55, 4],
+    ]);
+    // a hold that ended earlier (a rest between) gets a new note instead
+    const gap = [note(0, 36, 2), note(4, 52), note(4, 55)];
+    expect(sorted(applyChordBass(gap, bassOf([C, C, N, N, N, N, N, N]), 'fill'))).toEqual([
+      [0, 36, 2],
+      [4, 48, 4],
+      [4, 52, 4],
+      [4, 55, 4],
+    ]);
+  });
+
+  it('leaves silent beats, beats without a chord and pitches below A0 alone', () => {
+    const notes = [note(8, 52), note(12, 22)];
+    // beat 0 and 1 silent; beat 2 N; beat 3 (C): the C under A#0 (22) would be C0 (12) < 21
+    expect(sorted(applyChordBass(notes, bassOf([C, C, N, C, N, N, N, N]), 'fill'))).toEqual(sorted(notes));
+  });
+
+  it('after fill, every beat with a chord that sounds anything has its chord bass lowest', () => {
+    const chords = [C_E, F, C, C_E, F, C_E, C, F];
+    const notes: Note[] = [];
+    for (let b = 0; b < 8; b++) notes.push(note(b * 4 + 1, 43 + ((b * 7) % 12), 3), note(b * 4, 55 + (b % 4), 2));
+    const bass = bassOf(chords);
+    const out = applyChordBass(notes, bass, 'fill');
+    for (let b = 0; b < 8; b++) {
+      const sounding = out.filter((n) => n.onsetStep < (b + 1) * 4 && n.onsetStep + n.durationSteps > b * 4);
+      expect(Math.min(...sounding.map((n) => n.pitch)) % 12).toBe(bass[b]);
+    }
+    expect(out.length).toBeLessThanOrEqual(notes.length + 8);
+  });
+});
+
 describe('parseChordBassRule', () => {
-  it('takes the three rules and refuses anything else with an InputError', () => {
+  it('takes the four rules and refuses anything else with an InputError', () => {
     expect(parseChordBassRule('voice')).toBe('voice');
+    expect(parseChordBassRule('fill')).toBe('fill');
     expect(parseChordBassRule(undefined)).toBeUndefined();
     expect(() => parseChordBassRule('bass')).toThrow(InputError);
   });
