@@ -13,7 +13,9 @@
 #   test   all 84 held-out-soundfont test songs: the new model, the shipped a2s-band, a2s-small, block chords,
 #          the chord-template arranger; a2s eval, a2s compare; the learning curve
 #   ship   (not in the default stages) the export again, to packages/model/assets/a2s-band-wide (PART=long:
-#          a2s-band-wide-long), with the validation and test comparisons in its model card
+#          a2s-band-wide-long), with the validation and test comparisons in its model card; it exports the
+#          chord-bass rule voice, which experiments/decode-calibration's STAGES='fill fill-ship' (its fifth part)
+#          then replaces with fill for a2s-band-wide-long
 #   seed   (PART=long only, not in the default stages) the second part's recipe again with another seed (SEED,
 #          default 1), from scratch: training, then the decoding chosen for seed 0 on the validation and test
 #          songs, compared with the seed-0 model, a2s-band and the baselines (results/long/seed<SEED>-*)
@@ -107,7 +109,7 @@ export_model() { # <out dir> [a2s export flags]
   $A2S export --run "$TRAIN" --out "$dir" --eos-threshold "$EOS" --chord-bass voice "$@" \
     --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/corpus-wide, ${R#$EXP/}/chosen.json); chord-bass rule voice as chosen for a2s-band (experiments/decode-calibration, third part)" \
     --training-data "Band audio (FluidR3_GM, leak 0.25, seed 0) of the 674 POP909 training songs of configs/pop909-band/dataset.json; transposition augmentation" \
-    --reproduce "${PART:+PART=$PART }bash experiments/corpus-wide/run.sh; ${PART:+PART=$PART }STAGES=ship bash experiments/corpus-wide/run.sh"
+    --reproduce "${PART:+PART=$PART }bash experiments/corpus-wide/run.sh; ${PART:+PART=$PART }STAGES=ship bash experiments/corpus-wide/run.sh${PART:+; STAGES='fill fill-ship' bash experiments/decode-calibration/run.sh (its chord-bass rule fill)}"
 }
 [[ " $STAGES " != *" export "* ]] || export_model "$W/$NAME"
 

@@ -7,7 +7,8 @@
 # Options (environment): OUT (default data/decode-calibration), STAGES (default "data grid test"; the stage
 # "texture" is the README's second part: a finer grid chosen under texture constraints, then its test; the stage
 # "bass" the third part: the chord-bass rule chosen on validation, then its test; "test-all" the fourth part:
-# every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test).
+# every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test, and
+# "fill-ship" its shipping rule applied).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -191,4 +192,31 @@ if [[ " $STAGES " == *" fill "* ]]; then
   score_test "$OUT/data-test-all/manifest.json" "$OUT/test-fill" "$OUT/test-fill-eval" fill-test-summary.json fill-test-vs- $N/fill \
     "$N/voice gt-chords-pattern/block chord-template/auto" "$OUT/test-fill/voice" "$OUT/test-fill/fill"
   npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-fill/voice" "$OUT/test-fill/fill" "$OUT/test-fill/gt-chords-pattern" > $EXP/results/fill-test-bass-errors.json
+fi
+
+# The fifth part's shipping rule (README), applied to the validation comparison of `fill` with `voice`: bass
+# agreement better and no CI of onset F1 or the five texture metrics reaching below −margin. When it holds, `fill`
+# becomes a2s-band-wide-long's recommended chord-bass rule (set-decoding.ts; the weights and EOS thresholds are
+# untouched), with the test comparisons in its card. Run after experiments/corpus-wide's `PART=long STAGES=ship`,
+# which exports the model with `voice`.
+if [[ " $STAGES " == *" fill-ship "* ]]; then
+  node -e '
+    const fs = require("fs"), [file, texture] = process.argv.slice(1), cmp = JSON.parse(fs.readFileSync(file, "utf8"));
+    const margin = cmp.options.margin, rows = cmp.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
+    const bass = row("texture.bass.agreement"), guarded = ["onset.f1", ...texture.split(",")].map(row);
+    const below = guarded.filter((r) => r.ciLow < -margin).map((r) => r.metric);
+    const ship = bass.verdict === "better" && below.length === 0;
+    process.stdout.write(JSON.stringify({ choice: { variant: ship ? "fill" : "voice", eosThreshold: null, mean: ship ? bass.candidate : bass.baseline },
+      rule: "fill if bass agreement is better than voice and no CI of " + guarded.map((r) => r.metric).join(", ") + " reaches below -" + margin + " (validation, paired a2s compare)",
+      comparison: file, bassAgreement: { diff: bass.diff, ciLow: bass.ciLow, ciHigh: bass.ciHigh, verdict: bass.verdict },
+      guarded: guarded.map((r) => ({ metric: r.metric, diff: r.diff, ciLow: r.ciLow, ciHigh: r.ciHigh, verdict: r.verdict })), belowMargin: below }, null, 1) + "\n");
+  ' $EXP/results/fill-valid-vs-a2s-band-wide-long-voice.json "$TEXTURE" > $EXP/results/chosen-fill.json
+  RULE=$(node -e "process.stdout.write(require('./$EXP/results/chosen-fill.json').choice.variant)")
+  if [[ "$RULE" == fill ]]; then
+    npx tsx $EXP/set-decoding.ts --chord-bass $EXP/results/chosen-fill.json packages/model/assets/a2s-band-wide-long \
+      "replaces voice by the shipping rule of experiments/decode-calibration's fifth part (results/chosen-fill.json: validation bass agreement better than voice, onset F1 and the texture metrics within the margin)" \
+      $EXP/results/fill-test-vs-*.json
+  else
+    echo "run.sh: fill did not pass the shipping rule (results/chosen-fill.json); a2s-band-wide-long keeps voice"
+  fi
 fi

@@ -42,7 +42,7 @@ export interface ModelSource {
   readonly temperature?: number;
   /** Greedy decoding's EOS thresholds (`--eos-threshold`, "F" or "F,R"); see `resolveDecoding`. */
   readonly eosThreshold?: string;
-  /** The chord-bass post-process (`--chord-bass`: off, release, voice); absent: the model's, else off. */
+  /** The chord-bass post-process (`--chord-bass`: off, release, voice, fill); absent: the model's, else off. */
   readonly chordBass?: string;
   /** The checkpoint of this stage of the run folder (`--stage`). */
   readonly stage?: string;

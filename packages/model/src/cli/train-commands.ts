@@ -280,7 +280,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--results <file.json>', 'test results (e.g. a2s compare --out JSON) to embed in the model card as they are')
     .option('--temperature <t>', "the model's recommended decoding, used by a2s predict and a2s arrange when neither flag is given: sampling temperature (0 = greedy)")
     .option('--eos-threshold <first[,rest]>', `the recommended decoding's EOS threshold (implies --temperature 0): ${EOS_THRESHOLD_HELP}`)
-    .option('--chord-bass <rule>', `the recommended decoding's chord-bass rule: off, release or voice (see a2s predict --help)`)
+    .option('--chord-bass <rule>', `the recommended decoding's chord-bass rule: off, release, voice or fill (see a2s predict --help)`)
     .option('--decoding-note <text>', 'how the recommended decoding was chosen (data, metric), for the record; required with --temperature, --eos-threshold or --chord-bass')
     .action(async (o: { run: string; out: string; trainingData: string; reproduce: string; results?: string; temperature?: string; eosThreshold?: string; chordBass?: string; decodingNote?: string }) => {
       let results: unknown;

@@ -38,8 +38,9 @@ export const DEFAULT_TEMPERATURE = 1;
 
 /** The help text of `--chord-bass` (a2s predict, a2s arrange). */
 export const CHORD_BASS_HELP =
-  "after decoding, keep each beat's lowest note on its chord's bass where the prediction plays that bass but something under it: " +
-  'off, release (end lower notes held over from an earlier beat) or voice (release, and move lower notes that start in the beat up by octaves); ' +
+  "after decoding, put each beat's lowest note on its chord's bass: off; release (where the prediction plays that bass, end lower notes held over from an earlier beat); " +
+  'voice (release, and move lower notes that start in the beat up by octaves) ' +
+  "or fill (voice, and where a beat sounds without its chord's bass, hold the previous beat's bass note on or add one under the lowest note); " +
   "default: the model's recommended decoding, else off";
 
 export interface ResolvedDecoding {
