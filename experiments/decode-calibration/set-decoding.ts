@@ -5,6 +5,7 @@
  *   npx tsx experiments/decode-calibration/set-decoding.ts <chosen.json> <model dir> <note> [compare.json …]
  * The `a2s compare --out` JSONs given (test results with this decoding) go into `decoding.testResults`, keyed
  * by file name (e.g. `bass-vs-gt-chords-pattern-block`: the 24 test songs; `test-all-vs-…`: all 84).
+ * A chord-bass rule the model already recommends is kept (its note follows the new one in `chosenOn`).
  * With `--chord-bass` first, the choice is a chord-bass rule (the third part's chosen-bass.json, its variant the
  * rule): the model keeps its EOS thresholds and gets that rule, and `note` is appended to its `chosenOn`.
  *   npx tsx experiments/decode-calibration/set-decoding.ts --chord-bass <chosen-bass.json> <model dir> <note> [compare.json …]
@@ -40,5 +41,8 @@ if (!choice.eosThreshold) {
   process.stderr.write(`${chosenFile}: plain argmax won on validation (${choice.variant}); nothing to set\n`);
   process.exit(1);
 }
-await setModelDecoding(modelDir, { temperature: 0, eosThreshold: choice.eosThreshold, chosenOn: note, ...(compareFiles.length > 0 ? { testResults } : {}) });
-process.stdout.write(`${modelDir}: recommended decoding greedy, EOS threshold ${choice.eosThreshold.first} / ${choice.eosThreshold.rest} (${note})\n`);
+// a chord-bass rule already recommended stays, with the note that chose it
+const before = (JSON.parse(await readFile(path.join(modelDir, 'header.json'), 'utf8')) as { decoding?: ModelDecoding }).decoding;
+const kept = before?.chordBass ? { chordBass: before.chordBass, chosenOn: `${note}. Kept from before: ${before.chosenOn}` } : { chosenOn: note };
+await setModelDecoding(modelDir, { temperature: 0, eosThreshold: choice.eosThreshold, ...kept, ...(compareFiles.length > 0 ? { testResults } : {}) });
+process.stdout.write(`${modelDir}: recommended decoding greedy, EOS threshold ${choice.eosThreshold.first} / ${choice.eosThreshold.rest}${kept.chordBass ? `, chord-bass rule ${kept.chordBass} kept` : ''} (${note})\n`);
