@@ -252,6 +252,7 @@ if [[ " $STAGES " == *" target "* ]]; then
     [[ "$v" == "$CURRENT" ]] || $A2S compare --metrics "$OUT/target-eval" --baseline "$N/$CURRENT" --candidate "$N/$v" --out "$OUT/target-guard/$v.json" > /dev/null
   done
   npx tsx $EXP/choose-target.ts "onset.f1,$TEXTURE" texture.bass.agreement "$OUT/target-guard" "$OUT"/target-cmp/*.json > $EXP/results/chosen-target.json
+  rm -rf $EXP/results/target-valid-vs-block && cp -r "$OUT/target-cmp" $EXP/results/target-valid-vs-block
   CHOSEN=$(node -e "const c = require('./$EXP/results/chosen-target.json').choice; process.stdout.write(c ? c.variant : '')")
   if [[ -z "$CHOSEN" || "$CHOSEN" == "$CURRENT" ]]; then
     echo "run.sh: ${CHOSEN:-no setting} chosen (results/chosen-target.json); the default's decoding stays, nothing to test"
