@@ -247,6 +247,8 @@ if [[ " $STAGES " == *" target "* ]]; then
   $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/target/gt-chords-pattern"
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/target-eval" "${preds[@]}" --predictions "$OUT/target/gt-chords-pattern"
   cp "$OUT/target-eval/summary.json" $EXP/results/target-valid-summary.json
+  npx tsx $EXP/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/target/eos-0.3-0.4" "$OUT/target/$CURRENT" "$OUT/target/eos-0.5-0.5" \
+    "$OUT/target/gt-chords-pattern" > $EXP/results/target-valid-density-spread.json
   for v in "${variants[@]}"; do
     $A2S compare --metrics "$OUT/target-eval" --baseline gt-chords-pattern/block --candidate "$N/$v" --out "$OUT/target-cmp/$v.json" > /dev/null
     [[ "$v" == "$CURRENT" ]] || $A2S compare --metrics "$OUT/target-eval" --baseline "$N/$CURRENT" --candidate "$N/$v" --out "$OUT/target-guard/$v.json" > /dev/null

@@ -1,0 +1,49 @@
+/**
+ * How each system's note count follows each song's pianist (the sixth part of the README): per song, notes per
+ * segment of the prediction and of the reference accompaniment (the count `texture.density.sim` compares).
+ * Prints JSON per prediction folder: songs, the share of songs where the prediction plays more notes, the mean and
+ * SD over songs of log(predicted / reference), the SD over songs of log(notes per segment) for the reference and
+ * the prediction (how much density varies between songs), and the correlation of the two logs.
+ *   npx tsx experiments/decode-calibration/density-spread.ts <manifest.json> <split> <prediction dir> [...]
+ */
+import { readSegments, type Split } from '@a2s/dataset';
+import { ACCOMPANIMENT_TRACKS, readPredictionFolder } from '@a2s/eval';
+
+const [manifest, split, ...dirs] = process.argv.slice(2);
+if (!manifest || !split || dirs.length === 0) {
+  process.stderr.write('usage: density-spread.ts <manifest.json> <split> <prediction dir> [...]\n');
+  process.exit(2);
+}
+const reference = await readSegments(manifest, { split: split as Split });
+const refNotes = new Map<string, number>();
+const segments = new Map<string, number>();
+for (const r of reference) {
+  const n = r.notes.filter((x) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(x.track)).length;
+  refNotes.set(r.songId, (refNotes.get(r.songId) ?? 0) + n);
+  segments.set(r.songId, (segments.get(r.songId) ?? 0) + 1);
+}
+const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+const sd = (a: number[]) => Math.sqrt(mean(a.map((v) => (v - mean(a)) ** 2)));
+const round = (v: number) => Number(v.toFixed(4));
+const out = [];
+for (const dir of dirs) {
+  const { meta, rows } = await readPredictionFolder(dir);
+  const predNotes = new Map<string, number>();
+  for (const p of rows) predNotes.set(p.songId, (predNotes.get(p.songId) ?? 0) + p.notes.length);
+  const songs = [...predNotes.keys()].filter((s) => segments.has(s)).sort();
+  const ref = songs.map((s) => Math.log(refNotes.get(s)! / segments.get(s)!));
+  const pred = songs.map((s) => Math.log(Math.max(predNotes.get(s)!, 1) / segments.get(s)!));
+  const ratio = pred.map((p, i) => p - ref[i]);
+  const [mr, mp] = [mean(ref), mean(pred)];
+  const corr = mean(ref.map((r, i) => (r - mr) * (pred[i] - mp))) / (sd(ref) * sd(pred));
+  out.push({
+    predictions: dir,
+    system: `${meta.system}/${meta.variant}`,
+    songs: songs.length,
+    moreNotesThanReference: round(ratio.filter((r) => r > 0).length / songs.length),
+    logRatio: { mean: round(mean(ratio)), sd: round(sd(ratio)) },
+    sdOverSongsOfLogNotesPerSegment: { reference: round(sd(ref)), prediction: round(sd(pred)) },
+    correlation: round(corr),
+  });
+}
+process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
