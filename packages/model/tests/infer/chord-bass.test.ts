@@ -107,6 +107,7 @@ describe('applyChordBass fill', () => {
       [4, 52, 4],
       [4, 55, 4],
     ]);
+    expect(notes[0].durationSteps).toBe(4); // the input is not changed
     // under a new chord bass (F on beat 1) C2 is not held: F2 (41) starts on the beat under E3
     expect(sorted(applyChordBass(notes, bassOf([C, F, C, N, N, N, N, N]), 'fill'))).toEqual([
       [0, 36, 4],
