@@ -150,7 +150,7 @@ fi
 
 if [[ " $STAGES " == *" seed "* ]]; then
   [[ "${PART:-}" == long ]] || { echo "run.sh: STAGES=seed needs PART=long" >&2; exit 2; }
-  S=${SEED:-1} ST=$OUT/train-long-seed${SEED:-1} SW=$W/seed${SEED:-1}
+  S=${SEED:-1}; ST=$OUT/train-long-seed$S SW=$W/seed$S
   [[ -n "${RESUME:-}" ]] || rm -rf "$ST"
   $A2S train --config "$CONFIG" --seed "$S" --manifest "$BAND/data/manifest.json" --run-dir "$ST" \
     --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}

@@ -165,19 +165,22 @@ if [[ " $STAGES " == *" test-all "* ]]; then
   npx tsx $EXP/bass-errors.ts "$OUT/data-test-all/manifest.json" test "$OUT/test-all/off" "$OUT/test-all/shipped" "$OUT/test-all/gt-chords-pattern" > $EXP/results/test-all-bass-errors.json
 fi
 
+# The fifth and sixth parts: the default model, the validation songs of the full build (BAND, as in
+# experiments/corpus-wide) and all 84 test songs (the fourth part's held-out-soundfont data).
+BAND=${BAND:-data/pop909-band}
+DEF=packages/model/assets/a2s-band-wide-long
+N=a2s-band-wide-long
+VB=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
+TA=(--manifest "$OUT/data-test-all/manifest.json" --split test --feature-cache "$OUT/features-test-all")
+
 # Fifth part (README, "Filling the chord's bass"): the default model a2s-band-wide-long with its recommended
-# decoding (EOS 0.4 / 0.45, chord-bass rule voice) against the same with the rule `fill`, on the 84 validation
-# songs of the full build (BAND, as in experiments/corpus-wide; the shipping rule fixed in the README before this
-# ran reads their paired comparison), then both once on all 84 test songs (the fourth part's held-out-soundfont
-# data), against the baselines, whatever the validation decision.
+# decoding (EOS 0.4 / 0.45, chord-bass rule voice) against the same with the rule `fill`, on the validation songs
+# (the shipping rule fixed in the README before this ran reads their paired comparison), then both once on the
+# test songs, against the baselines, whatever the validation decision.
 if [[ " $STAGES " == *" fill "* ]]; then
-  BAND=${BAND:-data/pop909-band}
-  DEF=packages/model/assets/a2s-band-wide-long
-  N=a2s-band-wide-long
-  V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
   rm -rf "$OUT/fill" "$OUT/fill-eval"
-  $A2S predict --run "$DEF" --chord-bass voice "${V[@]}" --out "$OUT/fill/voice" --name $N --variant voice &
-  $A2S predict --run "$DEF" --chord-bass fill "${V[@]}" --out "$OUT/fill/fill" --name $N --variant fill &
+  $A2S predict --run "$DEF" --chord-bass voice "${VB[@]}" --out "$OUT/fill/voice" --name $N --variant voice &
+  $A2S predict --run "$DEF" --chord-bass fill "${VB[@]}" --out "$OUT/fill/fill" --name $N --variant fill &
   wait
   $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fill/gt-chords-pattern"
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fill-eval" \
@@ -186,9 +189,8 @@ if [[ " $STAGES " == *" fill "* ]]; then
   compare_to "$OUT/fill-eval" fill-valid-vs- $N/fill "$N/voice gt-chords-pattern/block"
   npx tsx $EXP/bass-errors.ts "$BAND/data/manifest.json" valid "$OUT/fill/voice" "$OUT/fill/fill" "$OUT/fill/gt-chords-pattern" > $EXP/results/fill-valid-bass-errors.json
   rm -rf "$OUT/test-fill" "$OUT/test-fill-eval"
-  T=(--manifest "$OUT/data-test-all/manifest.json" --split test --feature-cache "$OUT/features-test-all")
-  $A2S predict --run "$DEF" --chord-bass voice "${T[@]}" --out "$OUT/test-fill/voice" --name $N --variant voice &
-  $A2S predict --run "$DEF" --chord-bass fill "${T[@]}" --out "$OUT/test-fill/fill" --name $N --variant fill &
+  $A2S predict --run "$DEF" --chord-bass voice "${TA[@]}" --out "$OUT/test-fill/voice" --name $N --variant voice &
+  $A2S predict --run "$DEF" --chord-bass fill "${TA[@]}" --out "$OUT/test-fill/fill" --name $N --variant fill &
   wait
   score_test "$OUT/data-test-all/manifest.json" "$OUT/test-fill" "$OUT/test-fill-eval" fill-test-summary.json fill-test-vs- $N/fill \
     "$N/voice gt-chords-pattern/block chord-template/auto" "$OUT/test-fill/voice" "$OUT/test-fill/fill"
@@ -214,7 +216,7 @@ if [[ " $STAGES " == *" fill-ship "* ]]; then
   ' $EXP/results/fill-valid-vs-a2s-band-wide-long-voice.json "$TEXTURE" > $EXP/results/chosen-fill.json
   RULE=$(node -e "process.stdout.write(require('./$EXP/results/chosen-fill.json').choice.variant)")
   if [[ "$RULE" == fill ]]; then
-    npx tsx $EXP/set-decoding.ts --chord-bass $EXP/results/chosen-fill.json packages/model/assets/a2s-band-wide-long \
+    npx tsx $EXP/set-decoding.ts --chord-bass $EXP/results/chosen-fill.json "$DEF" \
       "replaces voice by the shipping rule of experiments/decode-calibration's fifth part (results/chosen-fill.json: validation bass agreement better than voice, onset F1 and the texture metrics within the margin)" \
       $EXP/results/fill-test-vs-*.json
   else
@@ -230,16 +232,15 @@ fi
 TARGET_FIRST=${TARGET_FIRST:-0.3 0.4 0.5}
 TARGET_REST=${TARGET_REST:-0.4 0.45 0.5}
 CURRENT=eos-0.4-0.45
+chosen_target() { # the variant choose-target.ts chose, or nothing
+  node -e "const c = require('./$EXP/results/chosen-target.json').choice; process.stdout.write(c ? c.variant : '')"
+}
 if [[ " $STAGES " == *" target "* ]]; then
-  BAND=${BAND:-data/pop909-band}
-  DEF=packages/model/assets/a2s-band-wide-long
-  N=a2s-band-wide-long
-  V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
   rm -rf "$OUT/target" "$OUT/target-eval" "$OUT/target-cmp" "$OUT/target-guard"
   mkdir -p "$OUT/target-cmp" "$OUT/target-guard"
   preds=() variants=() n=0
   for f in $TARGET_FIRST; do for r in $TARGET_REST; do
-    $A2S predict --run "$DEF" --temperature 0 --eos-threshold "$f,$r" --chord-bass fill "${V[@]}" --out "$OUT/target/eos-$f-$r" --name $N --variant "eos-$f-$r" &
+    $A2S predict --run "$DEF" --temperature 0 --eos-threshold "$f,$r" --chord-bass fill "${VB[@]}" --out "$OUT/target/eos-$f-$r" --name $N --variant "eos-$f-$r" &
     preds+=(--predictions "$OUT/target/eos-$f-$r") variants+=("eos-$f-$r")
     n=$((n + 1)); (( n % 2 == 0 )) && wait
   done; done
@@ -255,24 +256,23 @@ if [[ " $STAGES " == *" target "* ]]; then
   done
   npx tsx $EXP/choose-target.ts "onset.f1,$TEXTURE" texture.bass.agreement "$OUT/target-guard" "$OUT"/target-cmp/*.json > $EXP/results/chosen-target.json
   rm -rf $EXP/results/target-valid-vs-block && cp -r "$OUT/target-cmp" $EXP/results/target-valid-vs-block
-  CHOSEN=$(node -e "const c = require('./$EXP/results/chosen-target.json').choice; process.stdout.write(c ? c.variant : '')")
+  CHOSEN=$(chosen_target)
   if [[ -z "$CHOSEN" || "$CHOSEN" == "$CURRENT" ]]; then
     echo "run.sh: ${CHOSEN:-no setting} chosen (results/chosen-target.json); the default's decoding stays, nothing to test"
   else
     EOS=$(eos_of $EXP/results/chosen-target.json)
     rm -rf "$OUT/test-target" "$OUT/test-target-eval"
-    T=(--manifest "$OUT/data-test-all/manifest.json" --split test --feature-cache "$OUT/features-test-all")
-    $A2S predict --run "$DEF" --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${T[@]}" --out "$OUT/test-target/$CHOSEN" --name $N --variant "$CHOSEN" &
-    $A2S predict --run "$DEF" --temperature 0 --eos-threshold 0.4,0.45 --chord-bass fill "${T[@]}" --out "$OUT/test-target/$CURRENT" --name $N --variant "$CURRENT" &
+    $A2S predict --run "$DEF" --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${TA[@]}" --out "$OUT/test-target/$CHOSEN" --name $N --variant "$CHOSEN" &
+    $A2S predict --run "$DEF" --temperature 0 --eos-threshold 0.4,0.45 --chord-bass fill "${TA[@]}" --out "$OUT/test-target/$CURRENT" --name $N --variant "$CURRENT" &
     wait
     score_test "$OUT/data-test-all/manifest.json" "$OUT/test-target" "$OUT/test-target-eval" target-test-summary.json target-test-vs- "$N/$CHOSEN" \
       "$N/$CURRENT gt-chords-pattern/block chord-template/auto" "$OUT/test-target/$CHOSEN" "$OUT/test-target/$CURRENT"
   fi
 fi
 if [[ " $STAGES " == *" target-ship "* ]]; then
-  CHOSEN=$(node -e "const c = require('./$EXP/results/chosen-target.json').choice; process.stdout.write(c ? c.variant : '')")
+  CHOSEN=$(chosen_target)
   if [[ -n "$CHOSEN" && "$CHOSEN" != "$CURRENT" ]]; then
-    npx tsx $EXP/set-decoding.ts $EXP/results/chosen-target.json packages/model/assets/a2s-band-wide-long \
+    npx tsx $EXP/set-decoding.ts $EXP/results/chosen-target.json "$DEF" \
       "EOS thresholds: the best validation onset F1 among the settings better than block chords on onset F1, rhythm, density, polyphony, range and register and at least level on bass agreement, with the chord-bass rule fill (84 validation songs, FluidR3_GM; experiments/decode-calibration, sixth part, results/chosen-target.json)" \
       $EXP/results/target-test-vs-*.json
   else

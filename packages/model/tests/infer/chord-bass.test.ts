@@ -10,6 +10,8 @@ const C_E = chord(0, [0, 4, 7], 4); // C/E
 const F = chord(5, [5, 9, 0]);
 const N: Chord = { root: -1, bass: -1, pcMask: 0, label: 'N' };
 const bassOf = (chords: Chord[]) => chordBassPerBeat(encodeChords(chords));
+/** The notes that sound in beat `b`. */
+const soundingIn = (notes: Note[], b: number) => notes.filter((n) => n.onsetStep < (b + 1) * 4 && n.onsetStep + n.durationSteps > b * 4);
 const sorted = (notes: Note[]) => notes.map((n) => [n.onsetStep, n.pitch, n.durationSteps]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 
 describe('chordBassPerBeat', () => {
@@ -71,7 +73,7 @@ describe('applyChordBass', () => {
     const bass = bassOf(chords);
     const out = applyChordBass(notes, bass, 'voice');
     for (let b = 0; b < 8; b++) {
-      const sounding = out.filter((n) => n.onsetStep < (b + 1) * 4 && n.onsetStep + n.durationSteps > b * 4);
+      const sounding = soundingIn(out, b);
       const withBass = sounding.filter((n) => n.pitch % 12 === bass[b]);
       if (withBass.length === 0) continue;
       expect(Math.min(...sounding.map((n) => n.pitch)) % 12).toBe(bass[b]);
@@ -139,8 +141,7 @@ describe('applyChordBass fill', () => {
     const bass = bassOf(chords);
     const out = applyChordBass(notes, bass, 'fill');
     for (let b = 0; b < 8; b++) {
-      const sounding = out.filter((n) => n.onsetStep < (b + 1) * 4 && n.onsetStep + n.durationSteps > b * 4);
-      expect(Math.min(...sounding.map((n) => n.pitch)) % 12).toBe(bass[b]);
+      expect(Math.min(...soundingIn(out, b).map((n) => n.pitch)) % 12).toBe(bass[b]);
     }
     expect(out.length).toBeLessThanOrEqual(notes.length + 8);
   });
