@@ -4,12 +4,12 @@
 # (held-out soundfont) of configs/pop909-band/dataset.json, the same songs, arrangements and splits as
 # experiments/corpus-band, without rebuilding the other 734 songs; then grid-searches the decoder's
 # onset and polyphony biases on the validation songs and scores the chosen setting once on the test songs.
-# Options (environment): OUT (default data/decode-calibration), STAGES (default "data grid test"; the stage
+# Options (environment): OUT (default data/decode-calibration), REUSE (seventh part), STAGES (default "data grid test"; the stage
 # "texture" is the README's second part: a finer grid chosen under texture constraints, then its test; the stage
 # "bass" the third part: the chord-bass rule chosen on validation, then its test; "test-all" the fourth part:
 # every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test, and
 # "fill-ship" its shipping rule applied; "target" and "target-ship" the sixth part: the EOS grid again with fill,
-# chosen for #14's target against block chords).
+# chosen for #14's target against block chords; "follow" the seventh part: a per-song later-slot threshold).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -278,4 +278,34 @@ if [[ " $STAGES " == *" target-ship "* ]]; then
   else
     echo "run.sh: the default's decoding stays (results/chosen-target.json)"
   fi
+fi
+
+# Seventh part (README, "Density that follows the song"): the later-slot EOS threshold per song, from a fit of the
+# pianists' notes per segment on tempo and chord changes (training songs) and each setting's mean note count on the
+# validation songs; decided on validation by the rule fixed in the README (follow-density.ts decide).
+FOLLOW_REST=${FOLLOW_REST:-0.2 0.25 0.3 0.35 0.4 0.45 0.5 0.55 0.6}
+FD="npx tsx $EXP/follow-density.ts"
+# REUSE=1 keeps grid folders already predicted (a stage stopped after its predictions)
+if [[ " $STAGES " == *" follow "* ]]; then
+  rm -rf "$OUT/follow-eval" "$OUT/follow-combined"
+  [[ -n "${REUSE:-}" ]] || rm -rf "$OUT/follow"
+  grid=() n=0
+  for r in $FOLLOW_REST; do
+    grid+=("$OUT/follow/eos-0.4-$r")
+    [[ -f "$OUT/follow/eos-0.4-$r/predictions.json" ]] && continue
+    $A2S predict --run "$DEF" --temperature 0 --eos-threshold "0.4,$r" --chord-bass fill "${VB[@]}" --out "$OUT/follow/eos-0.4-$r" --name $N --variant "eos-0.4-$r" &
+    n=$((n + 1)); (( n % 2 == 0 )) && wait
+  done
+  wait
+  $FD fit "$BAND/data/manifest.json" > $EXP/results/follow-fit.json
+  $FD calibrate "$BAND/data/manifest.json" valid "${grid[@]}" > $EXP/results/follow-calibration.json
+  $FD combine "$BAND/data/manifest.json" valid $EXP/results/follow-fit.json $EXP/results/follow-calibration.json "$OUT/follow-combined/follow" "${grid[@]}" > $EXP/results/follow-valid-choices.json
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/follow-combined/gt-chords-pattern"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/follow-eval" --predictions "$OUT/follow-combined/follow" \
+    --predictions "$OUT/follow/$CURRENT" --predictions "$OUT/follow-combined/gt-chords-pattern"
+  cp "$OUT/follow-eval/summary.json" $EXP/results/follow-valid-summary.json
+  compare_to "$OUT/follow-eval" follow-valid-vs- $N/follow "$N/$CURRENT gt-chords-pattern/block"
+  npx tsx $EXP/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/follow-combined/follow" "$OUT/follow/$CURRENT" \
+    "$OUT/follow-combined/gt-chords-pattern" > $EXP/results/follow-valid-density-spread.json
+  $FD decide $EXP/results/follow-valid-vs-gt-chords-pattern-block.json $EXP/results/follow-valid-vs-$N-$CURRENT.json > $EXP/results/chosen-follow.json
 fi
