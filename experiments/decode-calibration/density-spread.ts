@@ -16,20 +16,36 @@ if (!manifest || !split || dirs.length === 0) {
 }
 const reference = await readSegments(manifest, { split: split as Split });
 const refNotes = new Map<string, number>();
+const refOnsets = new Map<string, number>();
 const segments = new Map<string, number>();
+const onsetsOf = (notes: readonly { onsetStep: number }[]) => new Set(notes.map((n) => n.onsetStep)).size;
 for (const r of reference) {
-  const n = r.notes.filter((x) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(x.track)).length;
-  refNotes.set(r.songId, (refNotes.get(r.songId) ?? 0) + n);
+  const acc = r.notes.filter((x) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(x.track));
+  refNotes.set(r.songId, (refNotes.get(r.songId) ?? 0) + acc.length);
+  refOnsets.set(r.songId, (refOnsets.get(r.songId) ?? 0) + onsetsOf(acc));
   segments.set(r.songId, (segments.get(r.songId) ?? 0) + 1);
 }
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 const sd = (a: number[]) => Math.sqrt(mean(a.map((v) => (v - mean(a)) ** 2)));
+const cov = (a: number[], b: number[]) => mean(a.map((v, i) => (v - mean(a)) * (b[i] - mean(b))));
+/** Per song log(notes / segment) and log(onsets / segment): the variance shares of onsets and of notes per onset. */
+const shares = (notes: number[], onsets: number[], segs: number[]) => {
+  const ln = notes.map((n, i) => Math.log(Math.max(n, 1) / segs[i]));
+  const lo = onsets.map((o, i) => Math.log(Math.max(o, 1) / segs[i]));
+  const lp = ln.map((v, i) => v - lo[i]);
+  const v = cov(ln, ln);
+  return { fromOnsetsPerSegment: round(cov(lo, ln) / v), fromNotesPerOnset: round(cov(lp, ln) / v), meanNotesPerOnset: round(Math.exp(mean(lp))) };
+};
 const round = (v: number) => Number(v.toFixed(4));
 const out = [];
 for (const dir of dirs) {
   const { meta, rows } = await readPredictionFolder(dir);
   const predNotes = new Map<string, number>();
-  for (const p of rows) predNotes.set(p.songId, (predNotes.get(p.songId) ?? 0) + p.notes.length);
+  const predOnsets = new Map<string, number>();
+  for (const p of rows) {
+    predNotes.set(p.songId, (predNotes.get(p.songId) ?? 0) + p.notes.length);
+    predOnsets.set(p.songId, (predOnsets.get(p.songId) ?? 0) + onsetsOf(p.notes));
+  }
   const songs = [...predNotes.keys()].filter((s) => segments.has(s)).sort();
   const ref = songs.map((s) => Math.log(refNotes.get(s)! / segments.get(s)!));
   const pred = songs.map((s) => Math.log(Math.max(predNotes.get(s)!, 1) / segments.get(s)!));
@@ -44,6 +60,10 @@ for (const dir of dirs) {
     logRatio: { mean: round(mean(ratio)), sd: round(sd(ratio)) },
     sdOverSongsOfLogNotesPerSegment: { reference: round(sd(ref)), prediction: round(sd(pred)) },
     correlation: round(corr),
+    varianceShare: {
+      reference: shares(songs.map((s) => refNotes.get(s)!), songs.map((s) => refOnsets.get(s)!), songs.map((s) => segments.get(s)!)),
+      prediction: shares(songs.map((s) => predNotes.get(s)!), songs.map((s) => predOnsets.get(s)!), songs.map((s) => segments.get(s)!)),
+    },
   });
 }
 process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);

@@ -307,5 +307,8 @@ if [[ " $STAGES " == *" follow "* ]]; then
   compare_to "$OUT/follow-eval" follow-valid-vs- $N/follow "$N/$CURRENT gt-chords-pattern/block"
   npx tsx $EXP/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/follow-combined/follow" "$OUT/follow/$CURRENT" \
     "$OUT/follow-combined/gt-chords-pattern" > $EXP/results/follow-valid-density-spread.json
+  # how far the first slot moves the count, from the sixth part's grid (later slots 0.45) when it is there
+  FIRST_GRID=("$OUT/target/eos-0.3-0.45" "$OUT/target/eos-0.4-0.45" "$OUT/target/eos-0.5-0.45")
+  [[ -f "${FIRST_GRID[0]}/predictions.json" ]] && $FD calibrate "$BAND/data/manifest.json" valid "${FIRST_GRID[@]}" > $EXP/results/follow-calibration-first-slot.json
   $FD decide $EXP/results/follow-valid-vs-gt-chords-pattern-block.json $EXP/results/follow-valid-vs-$N-$CURRENT.json > $EXP/results/chosen-follow.json
 fi
