@@ -56,6 +56,12 @@ export const FeatureConfigSchema = z
     framesPerBeat: z.number().int().min(1).max(64).default(16),
     transform: TransformSchema.prefault({ type: 'cqt' }),
     compression: CompressionSchema.prefault({ type: 'log1p' }),
+    /**
+     * `true` appends one bin to every frame: log2(the length of the frame's beat / 0.5 s), the local tempo
+     * (0 at 120 BPM, −1 at 240, +1 at 60). Beat-synchronous frames carry no tempo otherwise. Left out (not
+     * `false`) when off, so that the cache keys of configurations without it stay as they were.
+     */
+    tempo: z.boolean().optional().transform((v) => (v ? (true as const) : undefined)),
   })
   .strict();
 

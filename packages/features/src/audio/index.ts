@@ -19,6 +19,10 @@ export { buildMelFilterbank, hzToMelHtk, melToHzHtk, melPowers, type MelFilterba
 export {
   computeSongFeatures,
   featureBinCount,
+  spectralBinCount,
+  tempoBinCount,
+  tempoValue,
+  appendTempoBin,
   featureFloor,
   transposeFeatures,
   shiftBinsInto,

@@ -30,9 +30,24 @@ export function transformKernel(t: FeatureTransform, sampleRate: number): CqtKer
   return k;
 }
 
-/** Bins per frame of a configuration. */
+/** Bins per frame of a configuration: the spectral bins, then the tempo bin when `cfg.tempo`. */
 export function featureBinCount(cfg: FeatureConfig): number {
+  return spectralBinCount(cfg) + tempoBinCount(cfg);
+}
+
+/** The spectrogram's bins per frame (the ones a transposition shifts). */
+export function spectralBinCount(cfg: FeatureConfig): number {
   return cfg.transform.type === 'cqt' ? cqtBinCount(cfg.transform) : cfg.transform.nMels;
+}
+
+/** Bins after the spectral ones: 1 with `cfg.tempo` (see {@link appendTempoBin}), else 0. */
+export function tempoBinCount(cfg: FeatureConfig): number {
+  return cfg.tempo ? 1 : 0;
+}
+
+/** The tempo bin's value for a beat `seconds` long: log2(seconds / 0.5). */
+export function tempoValue(seconds: number): number {
+  return Math.log2(seconds / 0.5);
 }
 
 /** The value silence maps to after compression: `log1p` → 0, `db` → `floorDb`. Used to pad shifted bins. */
@@ -44,7 +59,8 @@ export function featureFloor(cfg: FeatureConfig): number {
  * Beat-synchronous spectrogram of a song: `framesPerBeat` frames per beat centred between consecutive beat
  * positions (`beatSamples`, sample indices at `audio.sampleRate`, one per beat of the song; the last beat
  * reuses the previous interval), no time-stretching. The audio is resampled to `cfg.sampleRate` first when
- * the rates differ. Returns `[beatSamples.length × framesPerBeat, bins]`.
+ * the rates differ. Returns `[beatSamples.length × framesPerBeat, bins]`; with `cfg.tempo` the last bin of each
+ * frame is its beat's {@link tempoValue} (the last beat reuses the previous interval, as the frames do).
  */
 export function computeSongFeatures(
   audio: AudioInput,
@@ -59,7 +75,32 @@ export function computeSongFeatures(
     ? melPowers(samples, centres, kernel as MelFilterbank)
     : cqtMagnitudes(samples, centres, kernel as CqtKernel);
   compressInPlace(data, cfg, isMel);
-  return { frames: centres.length, bins: featureBinCount(cfg), data };
+  const frames = centres.length;
+  if (!cfg.tempo) return { frames, bins: featureBinCount(cfg), data };
+  return { frames, bins: featureBinCount(cfg), data: appendTempoBin(data, spectralBinCount(cfg), beatSamples, cfg.framesPerBeat, audio.sampleRate) };
+}
+
+/**
+ * `[frames, bins]` → `[frames, bins + 1]`: each frame gets the {@link tempoValue} of its beat, the interval from
+ * its beat position to the next (`beatSamples` at `sampleRate`; the last beat reuses the previous interval).
+ */
+export function appendTempoBin(data: Float32Array, bins: number, beatSamples: ArrayLike<number>, framesPerBeat: number, sampleRate: number): Float32Array {
+  const frames = data.length / bins;
+  const beats = beatSamples.length;
+  if (frames !== beats * framesPerBeat) throw new RangeError(`appendTempoBin: ${frames} frames for ${beats} beats × ${framesPerBeat}`);
+  if (beats < 2) throw new RangeError('appendTempoBin: at least 2 beats are needed for a tempo');
+  const out = new Float32Array(frames * (bins + 1));
+  for (let b = 0; b < beats; b++) {
+    const k = Math.min(b, beats - 2);
+    const seconds = (beatSamples[k + 1] - beatSamples[k]) / sampleRate;
+    if (!(seconds > 0)) throw new RangeError(`appendTempoBin: beat ${k} is ${seconds} s long; beat positions must increase`);
+    const v = tempoValue(seconds);
+    for (let f = b * framesPerBeat; f < (b + 1) * framesPerBeat; f++) {
+      out.set(data.subarray(f * bins, (f + 1) * bins), f * (bins + 1));
+      out[f * (bins + 1) + bins] = v;
+    }
+  }
+  return out;
 }
 
 /** CQT values are magnitudes and mel values powers; dB is always of power. */
@@ -89,11 +130,14 @@ export function transposeFeatures(
     throw new RangeError('transposition of audio features needs the cqt transform (mel bands are not equally spaced in pitch)');
   }
   const out = new Float32Array(data.length);
-  shiftBinsInto(data, 0, out, 0, data.length / bins, bins, semitones * cfg.transform.binsPerSemitone, featureFloor(cfg));
+  shiftBinsInto(data, 0, out, 0, data.length / bins, bins, semitones * cfg.transform.binsPerSemitone, featureFloor(cfg), tempoBinCount(cfg));
   return out;
 }
 
-/** Copies `frames` rows of `bins` from `src[srcOffset…]` to `dst[dstOffset…]`, shifting each row by `shift` bins. */
+/**
+ * Copies `frames` rows of `bins` from `src[srcOffset…]` to `dst[dstOffset…]`, shifting each row's first
+ * `bins − fixed` bins by `shift` (the last `fixed`, e.g. the tempo bin, are copied as they are).
+ */
 export function shiftBinsInto(
   src: Float32Array,
   srcOffset: number,
@@ -103,7 +147,9 @@ export function shiftBinsInto(
   bins: number,
   shift: number,
   floor: number,
+  fixed = 0,
 ): void {
+  const shifted = bins - fixed;
   for (let f = 0; f < frames; f++) {
     const s = srcOffset + f * bins;
     const d = dstOffset + f * bins;
@@ -111,9 +157,10 @@ export function shiftBinsInto(
       dst.set(src.subarray(s, s + bins), d);
       continue;
     }
-    for (let b = 0; b < bins; b++) {
+    for (let b = 0; b < shifted; b++) {
       const from = b - shift;
-      dst[d + b] = from >= 0 && from < bins ? src[s + from] : floor;
+      dst[d + b] = from >= 0 && from < shifted ? src[s + from] : floor;
     }
+    for (let b = shifted; b < bins; b++) dst[d + b] = src[s + b];
   }
 }

@@ -1,6 +1,6 @@
 import { SEGMENT_BEATS, SEGMENT_STEPS, type Rng } from '@a2s/dataset';
 import type { FeatureConfig } from '../audio/config.ts';
-import { featureBinCount, featureFloor, shiftBinsInto } from '../audio/song-features.ts';
+import { featureBinCount, featureFloor, shiftBinsInto, tempoBinCount } from '../audio/song-features.ts';
 import type { SegmentRowLike } from '../cache/dataset-io.ts';
 import { applyCorruption } from '../corruption/apply.ts';
 import type { CorruptionConfig } from '../corruption/schema.ts';
@@ -62,7 +62,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
         `song ${row.songId}: segment at beat ${row.startBeat} needs frames ${firstFrame}–${firstFrame + audioFrames} of ${song.frames}`,
       );
     }
-    shiftBinsInto(song.data, firstFrame * audioBins, audio, j * audioFrames * audioBins, audioFrames, audioBins, t * binsPerSemitone, floor);
+    shiftBinsInto(song.data, firstFrame * audioBins, audio, j * audioFrames * audioBins, audioFrames, audioBins, t * binsPerSemitone, floor, tempoBinCount(ctx.features));
     encodeChords(t === 0 ? row.chords : row.chords.map((c) => transposeChord(c, t)), chords, j * SEGMENT_BEATS * CHORD_DIMS);
     const notes = t === 0 ? row.notes : transposeNotes(row.notes, t);
     const acc = accompanimentNotes(notes);
