@@ -169,6 +169,29 @@ describe('createBatchIterator', () => {
     }
   });
 
+  it('with the tempo bin: 89 bins, the tempo last (0.25 s beats: −1), kept in place by a transposition', async () => {
+    const fast = Array.from({ length: BEATS }, (_, b) => b * 4000);
+    const tempo = {
+      features: { framesPerBeat: 4, tempo: true as const },
+      manifest: { songs: songs.map((s) => ({ ...s, beatSamples: fast })) },
+      segments: segments.map((g) => ({ ...g, beatSamples: Int32Array.from(fast.slice(g.startBeat, g.startBeat + 9)) })),
+    };
+    const weights = Array.from({ length: 12 }, (_, i) => (i === 8 ? 1 : 0));
+    const plain = bySegment(await collect(options(tempo)));
+    const moved = bySegment(await collect(options({ ...tempo, transpose: { enabled: true, weights } })));
+    expect(moved.size).toBe(segments.length);
+    for (const [key, m] of moved) {
+      const p = plain.get(key)!;
+      expect(m.audio.length).toBe(32 * 89);
+      for (let f = 0; f < 32; f++) {
+        expect(p.audio[f * 89 + 88]).toBe(-1);
+        expect(m.audio[f * 89 + 88]).toBe(-1);
+        expect(Array.from(m.audio.subarray(f * 89 + 2, f * 89 + 88))).toEqual(Array.from(p.audio.subarray(f * 89, f * 89 + 86)));
+        expect(Array.from(m.audio.subarray(f * 89, f * 89 + 2))).toEqual([0, 0]);
+      }
+    }
+  });
+
   it('gives previousSegment the roll of the segment 4 beats earlier (zeros at the start of a song)', async () => {
     const plain = bySegment(await collect(options()));
     const prev = bySegment(await collect(options({ corruption: { type: 'previousSegment' } })));
