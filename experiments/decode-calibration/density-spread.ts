@@ -3,7 +3,11 @@
  * segment of the prediction and of the reference accompaniment (the count `texture.density.sim` compares).
  * Prints JSON per prediction folder: songs, the share of songs where the prediction plays more notes, the mean and
  * SD over songs of log(predicted / reference), the SD over songs of log(notes per segment) for the reference and
- * the prediction (how much density varies between songs), and the correlation of the two logs.
+ * the prediction (how much density varies between songs), and the correlation of the two logs. `varianceShare`
+ * splits each song's log(notes per segment) into log(onsets per segment) + log(notes per onset) (an onset: a step
+ * where a note starts) and gives, for the reference and the prediction, the share of the between-song variance
+ * that each part carries, and the mean notes per onset. `shape`: per segment, notes, onsets, sounding notes per
+ * step (what polyphony similarity compares), and the mean note length in steps (cut at the segment's end).
  *   npx tsx experiments/decode-calibration/density-spread.ts <manifest.json> <split> <prediction dir> [...]
  */
 import { readSegments, type Split } from '@a2s/dataset';
@@ -19,8 +23,22 @@ const refNotes = new Map<string, number>();
 const refOnsets = new Map<string, number>();
 const segments = new Map<string, number>();
 const onsetsOf = (notes: readonly { onsetStep: number }[]) => new Set(notes.map((n) => n.onsetStep)).size;
+const STEPS = 32;
+/** Notes, onsets and sounding notes per step per segment, and the mean note length (steps, cut at the segment's end). */
+const shapeOf = (segs: readonly (readonly { onsetStep: number; durationSteps: number }[])[]) => {
+  let notes = 0, onsets = 0, steps = 0;
+  for (const seg of segs) {
+    notes += seg.length;
+    onsets += onsetsOf(seg);
+    for (const n of seg) steps += Math.max(0, Math.min(n.onsetStep + Math.max(1, n.durationSteps), STEPS) - n.onsetStep);
+  }
+  const k = Math.max(segs.length, 1);
+  return { notesPerSegment: round(notes / k), onsetsPerSegment: round(onsets / k), soundingPerStep: round(steps / (k * STEPS)), meanLengthSteps: round(steps / Math.max(notes, 1)) };
+};
+const refSegments: { songId: string; notes: { onsetStep: number; durationSteps: number }[] }[] = [];
 for (const r of reference) {
   const acc = r.notes.filter((x) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(x.track));
+  refSegments.push({ songId: r.songId, notes: acc });
   refNotes.set(r.songId, (refNotes.get(r.songId) ?? 0) + acc.length);
   refOnsets.set(r.songId, (refOnsets.get(r.songId) ?? 0) + onsetsOf(acc));
   segments.set(r.songId, (segments.get(r.songId) ?? 0) + 1);
@@ -60,6 +78,10 @@ for (const dir of dirs) {
     logRatio: { mean: round(mean(ratio)), sd: round(sd(ratio)) },
     sdOverSongsOfLogNotesPerSegment: { reference: round(sd(ref)), prediction: round(sd(pred)) },
     correlation: round(corr),
+    shape: {
+      reference: shapeOf(refSegments.filter((r) => predNotes.has(r.songId)).map((r) => r.notes)),
+      prediction: shapeOf(rows.filter((p) => segments.has(p.songId)).map((p) => p.notes)),
+    },
     varianceShare: {
       reference: shares(songs.map((s) => refNotes.get(s)!), songs.map((s) => refOnsets.get(s)!), songs.map((s) => segments.get(s)!)),
       prediction: shares(songs.map((s) => predNotes.get(s)!), songs.map((s) => predOnsets.get(s)!), songs.map((s) => segments.get(s)!)),

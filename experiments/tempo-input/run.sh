@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Tempo as a model input (experiments/tempo-input/README.md; #14 item 3).
-# Stages (STAGES, default "data train grid test"):
+# Stages (STAGES, default "data train grid valid test"):
 #   data   the tempo-bin features of the full band build and of the 84 held-out-soundfont test songs (the data
 #          itself is experiments/corpus-wide's `data` stage)
 #   train  configs/pop909-band/train-wide-long-tempo.json on 2 workers; RESUME=1 continues from the last checkpoint
-#   grid   validation: the EOS grid (chord-bass off), the default's choice rule, then the chosen setting with fill
-#          against the current default (EOS 0.4 / 0.45, fill) and block chords; the decision (results/decision.json)
+#   grid   validation: the EOS grid (chord-bass off) and the default's choice rule (results/chosen.json; when no
+#          setting qualifies, its choice is null and the tempo model cannot replace the default)
+#   valid  the chosen setting (else, for the record, the default's EOS 0.4 / 0.45) with fill against the current
+#          default (EOS 0.4 / 0.45, fill) and block chords; the decision (results/decision.json)
 #   test   all 84 test songs: the tempo model and the current default with their decodings, block chords and the
 #          chord-template arranger
+#   ship   (not in the default stages) only when results/decision.json says it replaces the default: the export,
+#          with its decoding and the validation and test comparisons in its model card, to
+#          packages/model/assets/a2s-band-tempo
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/tempo-input}
 BAND=${BAND:-data/pop909-band}
 DC=${DC:-data/decode-calibration}
-STAGES=${STAGES:-data train grid test}
+STAGES=${STAGES:-data train grid valid test}
 EXP=experiments/tempo-input
 R=$EXP/results
 A2S="node packages/cli/bin/a2s.mjs"
@@ -43,14 +48,24 @@ if [[ " $STAGES " == *" train "* ]]; then
 fi
 
 if [[ " $STAGES " == *" grid "* ]]; then
-  rm -rf "$OUT/grid" "$OUT/grid-eval" "$OUT/valid" "$OUT/valid-eval"
+  rm -rf "$OUT/grid" "$OUT/grid-eval"
   preds=()
   eos_grid "$OUT/grid" "$NAME" "0.3 0.4 0.5" "0.4 0.45 0.5" --run "$TRAIN" --stage dropscore "${V[@]}"
   $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid/gt-chords-pattern"
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/grid-eval" "${preds[@]}" --predictions "$OUT/grid/gt-chords-pattern"
-  npx tsx experiments/decode-calibration/choose.ts "$OUT/grid-eval/summary.json" "$NAME" onset.f1 gt-chords-pattern/block "$TEXTURE" > "$R/chosen.json"
   cp "$OUT/grid-eval/summary.json" "$R/valid-grid-summary.json"
-  EOS=$(eos_of "$R/chosen.json")
+  if ! npx tsx experiments/decode-calibration/choose.ts "$OUT/grid-eval/summary.json" "$NAME" onset.f1 gt-chords-pattern/block "$TEXTURE" > "$R/chosen.json"; then
+    echo '{"choice": null, "reason": "no EOS setting of the grid has means at least block chords'"'"' on rhythm, density, polyphony, range and register (the default'"'"'s choice rule)"}' > "$R/chosen.json"
+  fi
+fi
+
+# the tempo model's EOS thresholds: its choice, else the default's (0.4 / 0.45), for the record only
+tempo_eos() { local e; e=$(eos_of "$R/chosen.json" or-empty); echo "${e:-0.4,0.45}"; }
+chosen_null() { [[ "$(node -e "process.stdout.write(String(require('./$R/chosen.json').choice === null))")" == true ]]; }
+
+if [[ " $STAGES " == *" valid "* ]]; then
+  rm -rf "$OUT/valid" "$OUT/valid-eval"
+  EOS=$(tempo_eos)
   $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${V[@]}" --out "$OUT/valid/tempo" --name "$NAME" --variant shipped &
   $A2S predict --run "$DEF" "${V[@]}" --out "$OUT/valid/default" --name "$DEFNAME" --variant shipped &
   wait
@@ -60,23 +75,25 @@ if [[ " $STAGES " == *" grid "* ]]; then
   compare_to "$OUT/valid-eval" valid-vs- "$NAME/shipped" "$DEFNAME/shipped gt-chords-pattern/block"
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/valid/tempo" "$OUT/valid/default" \
     "$OUT/grid/gt-chords-pattern" > "$R/valid-density-spread.json"
-  # the decision (README): density better than the current default, no other CI below -margin
+  # the decision (README): a decoding chosen by the default's rule, density better than the current default, no
+  # other CI below -margin
+  NOCHOICE=$(chosen_null && echo 1 || echo 0)
   node -e '
-    const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), margin = c.options.margin;
+    const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), margin = c.options.margin, noChoice = process.argv[2] === "1";
     const rows = c.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
     const guarded = ["onset.f1", "texture.rhythm.cosine", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
-    const failed = [];
+    const failed = noChoice ? ["no EOS setting qualifies under the default'"'"'s choice rule (results/chosen.json); the rows are at the default'"'"'s EOS 0.4 / 0.45, for the record"] : [];
     if (row("texture.density.sim").verdict !== "better") failed.push("texture.density.sim: " + row("texture.density.sim").verdict);
     for (const m of guarded) if (row(m).ciLow < -margin) failed.push(m + ": CI low " + row(m).ciLow.toFixed(4));
     process.stdout.write(JSON.stringify({ replacesDefault: failed.length === 0, failed,
       rule: "density better than the current default and no CI of " + guarded.join(", ") + " below -" + margin + " (84 validation songs, paired a2s compare)",
       rows: Object.fromEntries(["texture.density.sim", ...guarded].map((m) => [m, { diff: row(m).diff, ciLow: row(m).ciLow, ciHigh: row(m).ciHigh, verdict: row(m).verdict }])) }, null, 1) + "\n");
-  ' "$R/valid-vs-$DEFNAME-shipped.json" > "$R/decision.json"
+  ' "$R/valid-vs-$DEFNAME-shipped.json" "$NOCHOICE" > "$R/decision.json"
 fi
 
 if [[ " $STAGES " == *" test "* ]]; then
   rm -rf "$OUT/test" "$OUT/test-eval"
-  EOS=$(eos_of "$R/chosen.json")
+  EOS=$(tempo_eos)
   $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${T[@]}" --out "$OUT/test/tempo" --name "$NAME" --variant shipped &
   $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/test/default" --name "$DEFNAME" --variant shipped &
   wait
@@ -84,4 +101,23 @@ if [[ " $STAGES " == *" test "* ]]; then
     "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/tempo" "$OUT/test/default"
   npx tsx experiments/decode-calibration/density-spread.ts "$DC/data-test-all/manifest.json" test "$OUT/test/tempo" "$OUT/test/default" \
     "$OUT/test/gt-chords-pattern" > "$R/test-density-spread.json"
+fi
+
+if [[ " $STAGES " == *" ship "* ]]; then
+  if [[ "$(node -e "process.stdout.write(String(require('./$R/decision.json').replacesDefault))")" != true ]]; then
+    echo "run.sh: the tempo model does not replace the default (results/decision.json); nothing to ship"
+  else
+    node -e '
+      const fs = require("fs"), [r, out] = process.argv.slice(1), comparisons = {};
+      for (const f of fs.readdirSync(r).filter((f) => /^(valid|test)-vs-.*\.json$/.test(f)).sort()) comparisons[f.slice(0, -5)] = JSON.parse(fs.readFileSync(r + "/" + f, "utf8"));
+      fs.writeFileSync(out, JSON.stringify({ note: "a2s compare (paired over songs, margin 0.02), candidate a2s-band-tempo with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/tempo-input", comparisons }, null, 1));
+    ' "$R" "$OUT/compare-all.json"
+    EOS=$(eos_of "$R/chosen.json")
+    rm -rf packages/model/assets/a2s-band-tempo
+    $A2S export --run "$TRAIN" --out packages/model/assets/a2s-band-tempo --eos-threshold "$EOS" --chord-bass fill \
+      --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/tempo-input, results/chosen.json); chord-bass rule fill as chosen for a2s-band-wide-long (experiments/decode-calibration, fifth part)" \
+      --training-data "Band audio (FluidR3_GM, leak 0.25, seed 0) of the 674 POP909 training songs of configs/pop909-band/dataset.json, features with the tempo bin; transposition augmentation" \
+      --reproduce "bash experiments/corpus-wide/run.sh (STAGES=data); bash experiments/tempo-input/run.sh; STAGES=ship bash experiments/tempo-input/run.sh" \
+      --results "$OUT/compare-all.json"
+  fi
 fi
