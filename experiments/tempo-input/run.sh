@@ -10,7 +10,9 @@
 #          default (EOS 0.4 / 0.45, fill) and block chords; the decision (results/decision.json)
 #   test   all 84 test songs: the tempo model and the current default with their decodings, block chords and the
 #          chord-template arranger
-#   ship   (not in the default stages) only when results/decision.json says it replaces the default: the export,
+# SEED=k (k > 0): the same stages for a seed replicate of the recipe (training seed k), in $OUT/seed<k>, results in
+# results/seed<k>/, system a2s-band-tempo-seed<k>.
+#   ship   (not in the default stages) only when the decision says it replaces the default: the export,
 #          with its decoding and the validation and test comparisons in its model card, to
 #          packages/model/assets/a2s-band-tempo
 set -euo pipefail
@@ -26,7 +28,11 @@ source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, sco
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
 CONFIG=configs/pop909-band/train-wide-long-tempo.json
-TRAIN=$OUT/train NAME=a2s-band-tempo
+NAME=a2s-band-tempo
+if [[ -n "${SEED:-}" && "${SEED}" != 0 ]]; then
+  OUT=$OUT/seed$SEED R=$R/seed$SEED NAME=a2s-band-tempo-seed$SEED
+fi
+TRAIN=$OUT/train
 DEF=packages/model/assets/a2s-band-wide-long DEFNAME=a2s-band-wide-long
 V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
 T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
@@ -42,7 +48,7 @@ fi
 
 if [[ " $STAGES " == *" train "* ]]; then
   [[ -n "${RESUME:-}" ]] || rm -rf "$TRAIN"
-  $A2S train --config "$CONFIG" --manifest "$BAND/data/manifest.json" --run-dir "$TRAIN" \
+  $A2S train --config "$CONFIG" ${SEED:+--seed "$SEED"} --manifest "$BAND/data/manifest.json" --run-dir "$TRAIN" \
     --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
   cp "$TRAIN/validation.jsonl" "$R/validation.jsonl"
 fi
@@ -61,14 +67,20 @@ fi
 
 # the tempo model's EOS thresholds: its choice, else the default's (0.4 / 0.45), for the record only
 tempo_eos() { local e; e=$(eos_of "$R/chosen.json" or-empty); echo "${e:-0.4,0.45}"; }
+# the tempo model (tempo_eos, fill) and the current default (its recommended decoding): predict_both <dir> <split flags…>
+predict_both() {
+  local dir=$1 eos
+  shift
+  eos=$(tempo_eos)
+  $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$eos" --chord-bass fill "$@" --out "$dir/tempo" --name "$NAME" --variant shipped &
+  $A2S predict --run "$DEF" "$@" --out "$dir/default" --name "$DEFNAME" --variant shipped &
+  wait
+}
 chosen_null() { [[ "$(node -e "process.stdout.write(String(require('./$R/chosen.json').choice === null))")" == true ]]; }
 
 if [[ " $STAGES " == *" valid "* ]]; then
   rm -rf "$OUT/valid" "$OUT/valid-eval"
-  EOS=$(tempo_eos)
-  $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${V[@]}" --out "$OUT/valid/tempo" --name "$NAME" --variant shipped &
-  $A2S predict --run "$DEF" "${V[@]}" --out "$OUT/valid/default" --name "$DEFNAME" --variant shipped &
-  wait
+  predict_both "$OUT/valid" "${V[@]}"
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid-eval" --predictions "$OUT/valid/tempo" \
     --predictions "$OUT/valid/default" --predictions "$OUT/grid/gt-chords-pattern"
   cp "$OUT/valid-eval/summary.json" "$R/valid-summary.json"
@@ -93,10 +105,7 @@ fi
 
 if [[ " $STAGES " == *" test "* ]]; then
   rm -rf "$OUT/test" "$OUT/test-eval"
-  EOS=$(tempo_eos)
-  $A2S predict --run "$TRAIN" --stage dropscore --temperature 0 --eos-threshold "$EOS" --chord-bass fill "${T[@]}" --out "$OUT/test/tempo" --name "$NAME" --variant shipped &
-  $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/test/default" --name "$DEFNAME" --variant shipped &
-  wait
+  predict_both "$OUT/test" "${T[@]}"
   score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- "$NAME/shipped" \
     "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/tempo" "$OUT/test/default"
   npx tsx experiments/decode-calibration/density-spread.ts "$DC/data-test-all/manifest.json" test "$OUT/test/tempo" "$OUT/test/default" \
@@ -108,16 +117,16 @@ if [[ " $STAGES " == *" ship "* ]]; then
     echo "run.sh: the tempo model does not replace the default (results/decision.json); nothing to ship"
   else
     node -e '
-      const fs = require("fs"), [r, out] = process.argv.slice(1), comparisons = {};
+      const fs = require("fs"), [r, out, name] = process.argv.slice(1), comparisons = {};
       for (const f of fs.readdirSync(r).filter((f) => /^(valid|test)-vs-.*\.json$/.test(f)).sort()) comparisons[f.slice(0, -5)] = JSON.parse(fs.readFileSync(r + "/" + f, "utf8"));
-      fs.writeFileSync(out, JSON.stringify({ note: "a2s compare (paired over songs, margin 0.02), candidate a2s-band-tempo with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/tempo-input", comparisons }, null, 1));
-    ' "$R" "$OUT/compare-all.json"
+      fs.writeFileSync(out, JSON.stringify({ note: "a2s compare (paired over songs, margin 0.02), candidate " + name + " with its recommended decoding; test-*: all 84 test songs rendered with the held-out soundfont MuseScore_General; valid-*: the 84 validation songs (FluidR3_GM); experiments/tempo-input", comparisons }, null, 1));
+    ' "$R" "$OUT/compare-all.json" "$NAME"
     EOS=$(eos_of "$R/chosen.json")
     rm -rf packages/model/assets/a2s-band-tempo
     $A2S export --run "$TRAIN" --out packages/model/assets/a2s-band-tempo --eos-threshold "$EOS" --chord-bass fill \
       --decoding-note "EOS thresholds: the best validation onset F1 among the settings at least level with block chords on rhythm, density, polyphony, range and register (84 validation songs, FluidR3_GM; experiments/tempo-input, results/chosen.json); chord-bass rule fill as chosen for a2s-band-wide-long (experiments/decode-calibration, fifth part)" \
       --training-data "Band audio (FluidR3_GM, leak 0.25, seed 0) of the 674 POP909 training songs of configs/pop909-band/dataset.json, features with the tempo bin; transposition augmentation" \
-      --reproduce "bash experiments/corpus-wide/run.sh (STAGES=data); bash experiments/tempo-input/run.sh; STAGES=ship bash experiments/tempo-input/run.sh" \
+      --reproduce "bash experiments/corpus-wide/run.sh (STAGES=data); ${SEED:+SEED=$SEED }bash experiments/tempo-input/run.sh; ${SEED:+SEED=$SEED }STAGES=ship bash experiments/tempo-input/run.sh" \
       --results "$OUT/compare-all.json"
   fi
 fi
