@@ -87,6 +87,7 @@ if [[ " $STAGES " == *" valid "* ]]; then
   compare_to "$OUT/valid-eval" valid-vs- "$NAME/shipped" "$DEFNAME/shipped gt-chords-pattern/block"
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/valid/tempo" "$OUT/valid/default" \
     "$OUT/grid/gt-chords-pattern" > "$R/valid-density-spread.json"
+  npx tsx $EXP/length-by-tempo.ts "$BAND/data/manifest.json" valid "$OUT/valid/default" "$OUT/valid/tempo" > "$R/valid-length-by-tempo.json"
   # the decision (README): a decoding chosen by the default's rule, density better than the current default, no
   # other CI below -margin
   NOCHOICE=$(chosen_null && echo 1 || echo 0)
