@@ -28,9 +28,9 @@ source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, sco
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
 CONFIG=configs/pop909-band/train-wide-long-tempo.json
-NAME=a2s-band-tempo
+NAME=a2s-band-tempo RP= # RP: the results subfolder compare_to and score_test write to (they write under $EXP/results)
 if [[ -n "${SEED:-}" && "${SEED}" != 0 ]]; then
-  OUT=$OUT/seed$SEED R=$R/seed$SEED NAME=a2s-band-tempo-seed$SEED
+  OUT=$OUT/seed$SEED R=$R/seed$SEED NAME=a2s-band-tempo-seed$SEED RP=seed$SEED/
 fi
 TRAIN=$OUT/train
 DEF=packages/model/assets/a2s-band-wide-long DEFNAME=a2s-band-wide-long
@@ -84,7 +84,7 @@ if [[ " $STAGES " == *" valid "* ]]; then
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid-eval" --predictions "$OUT/valid/tempo" \
     --predictions "$OUT/valid/default" --predictions "$OUT/grid/gt-chords-pattern"
   cp "$OUT/valid-eval/summary.json" "$R/valid-summary.json"
-  compare_to "$OUT/valid-eval" valid-vs- "$NAME/shipped" "$DEFNAME/shipped gt-chords-pattern/block"
+  compare_to "$OUT/valid-eval" "${RP}valid-vs-" "$NAME/shipped" "$DEFNAME/shipped gt-chords-pattern/block"
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/valid/tempo" "$OUT/valid/default" \
     "$OUT/grid/gt-chords-pattern" > "$R/valid-density-spread.json"
   npx tsx $EXP/length-by-tempo.ts "$BAND/data/manifest.json" valid "$OUT/valid/default" "$OUT/valid/tempo" > "$R/valid-length-by-tempo.json"
@@ -107,7 +107,7 @@ fi
 if [[ " $STAGES " == *" test "* ]]; then
   rm -rf "$OUT/test" "$OUT/test-eval"
   predict_both "$OUT/test" "${T[@]}"
-  score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- "$NAME/shipped" \
+  score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" "${RP}test-summary.json" "${RP}test-vs-" "$NAME/shipped" \
     "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/tempo" "$OUT/test/default"
   npx tsx experiments/decode-calibration/density-spread.ts "$DC/data-test-all/manifest.json" test "$OUT/test/tempo" "$OUT/test/default" \
     "$OUT/test/gt-chords-pattern" > "$R/test-density-spread.json"
