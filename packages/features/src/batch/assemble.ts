@@ -41,6 +41,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
   const audioBins = featureBinCount(ctx.features);
   const floor = featureFloor(ctx.features);
   const binsPerSemitone = ctx.features.transform.type === 'cqt' ? ctx.features.transform.binsPerSemitone : 0;
+  const fixedBins = tempoBinCount(ctx.features);
   const audio = new Float32Array(size * audioFrames * audioBins);
   const chords = new Float32Array(size * SEGMENT_BEATS * CHORD_DIMS);
   const pianoRoll = new Float32Array(size * SEGMENT_STEPS * PITCHES);
@@ -62,7 +63,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
         `song ${row.songId}: segment at beat ${row.startBeat} needs frames ${firstFrame}–${firstFrame + audioFrames} of ${song.frames}`,
       );
     }
-    shiftBinsInto(song.data, firstFrame * audioBins, audio, j * audioFrames * audioBins, audioFrames, audioBins, t * binsPerSemitone, floor, tempoBinCount(ctx.features));
+    shiftBinsInto(song.data, firstFrame * audioBins, audio, j * audioFrames * audioBins, audioFrames, audioBins, t * binsPerSemitone, floor, fixedBins);
     encodeChords(t === 0 ? row.chords : row.chords.map((c) => transposeChord(c, t)), chords, j * SEGMENT_BEATS * CHORD_DIMS);
     const notes = t === 0 ? row.notes : transposeNotes(row.notes, t);
     const acc = accompanimentNotes(notes);
