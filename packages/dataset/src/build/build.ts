@@ -241,7 +241,9 @@ function failureReason(songId: string, err: unknown): string {
  * folder at a time, so nothing here belongs to a running build.
  */
 async function removeLeftovers(outDir: string): Promise<void> {
-  await rm(join(outDir, 'tmp'), { recursive: true, force: true });
+  // Retried: a FluidSynth started by a build killed with kill -9 outlives it and may create its WAV in the
+  // folder while it is being removed (ENOTEMPTY); once removed, the orphan's file open fails and it exits.
+  await rm(join(outDir, 'tmp'), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   for (const dir of [outDir, join(outDir, 'audio'), join(outDir, 'cache'), join(outDir, 'cache', 'songs'), join(outDir, 'shards')]) {
     const names = await readdir(dir).catch(() => [] as string[]);
     await Promise.all(names.filter((n) => n.includes('.tmp-')).map((n) => rm(join(dir, n), { force: true })));

@@ -89,7 +89,8 @@ export async function removeDeadSynthDirs(root: string): Promise<void> {
     names.map(async (name) => {
       const m = /^a2s-synth-(\d+)-/.exec(name);
       if (!m || pidAlive(Number(m[1]))) return;
-      await rm(join(root, name), { recursive: true, force: true });
+      // retried: the dead process's FluidSynth may still be creating its WAV there (see removeLeftovers in build.ts)
+      await rm(join(root, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     }),
   );
 }
