@@ -9,7 +9,8 @@
 # "bass" the third part: the chord-bass rule chosen on validation, then its test; "test-all" the fourth part:
 # every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test, and
 # "fill-ship" its shipping rule applied; "target" and "target-ship" the sixth part: the EOS grid again with fill,
-# chosen for #14's target against block chords; "follow" the seventh part: a per-song later-slot threshold).
+# chosen for #14's target against block chords; "follow" the seventh part: a per-song later-slot threshold;
+# "thin" the eighth part: the same count by thinning inner voices).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -311,4 +312,26 @@ if [[ " $STAGES " == *" follow "* ]]; then
   FIRST_GRID=("$OUT/target/eos-0.3-0.45" "$OUT/target/eos-0.4-0.45" "$OUT/target/eos-0.5-0.45")
   [[ -f "${FIRST_GRID[0]}/predictions.json" ]] && $FD calibrate "$BAND/data/manifest.json" valid "${FIRST_GRID[@]}" > $EXP/results/follow-calibration-first-slot.json
   $FD decide $EXP/results/follow-valid-vs-gt-chords-pattern-block.json $EXP/results/follow-valid-vs-$N-$CURRENT.json > $EXP/results/chosen-follow.json
+fi
+
+# Eighth part (README, "Thinning inner voices"): the seventh part's per-song count reached by taking inner notes out
+# of the current decoding's chords (thin-inner.ts), with (`thin`) and without (`thin-nostretch`) holding the notes
+# left longer; on the validation songs of the data stage (the full build's validation songs and audio); decided
+# on validation by the seventh part's rule (follow-density.ts decide), fixed in the README before the run.
+VT=(--manifest "$OUT/data-valid/manifest.json" --split valid --feature-cache "$OUT/features-valid")
+TI="npx tsx $EXP/thin-inner.ts thin $OUT/data-valid/manifest.json valid $EXP/results/follow-fit.json"
+if [[ " $STAGES " == *" thin "* ]]; then
+  rm -rf "$OUT/thin" "$OUT/thin-eval"
+  $A2S predict --run "$DEF" --temperature 0 --eos-threshold 0.4,0.45 --chord-bass fill "${VT[@]}" --out "$OUT/thin/$CURRENT" --name $N --variant "$CURRENT"
+  $TI "$OUT/thin/$CURRENT" "$OUT/thin/thin" thin > $EXP/results/thin-valid-counts.json
+  $TI "$OUT/thin/$CURRENT" "$OUT/thin/thin-nostretch" thin-nostretch --no-stretch > /dev/null
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/thin/gt-chords-pattern"
+  $A2S eval --manifest "$OUT/data-valid/manifest.json" --split valid --out "$OUT/thin-eval" --predictions "$OUT/thin/thin" \
+    --predictions "$OUT/thin/thin-nostretch" --predictions "$OUT/thin/$CURRENT" --predictions "$OUT/thin/gt-chords-pattern"
+  cp "$OUT/thin-eval/summary.json" $EXP/results/thin-valid-summary.json
+  compare_to "$OUT/thin-eval" thin-valid-vs- $N/thin "$N/$CURRENT gt-chords-pattern/block"
+  compare_to "$OUT/thin-eval" thin-nostretch-valid-vs- $N/thin-nostretch "$N/$CURRENT"
+  npx tsx $EXP/density-spread.ts "$OUT/data-valid/manifest.json" valid "$OUT/thin/thin" "$OUT/thin/$CURRENT" \
+    "$OUT/thin/gt-chords-pattern" > $EXP/results/thin-valid-density-spread.json
+  $FD decide $EXP/results/thin-valid-vs-gt-chords-pattern-block.json $EXP/results/thin-valid-vs-$N-$CURRENT.json > $EXP/results/chosen-thin.json
 fi
