@@ -334,4 +334,8 @@ if [[ " $STAGES " == *" thin "* ]]; then
   npx tsx $EXP/density-spread.ts "$OUT/data-valid/manifest.json" valid "$OUT/thin/thin" "$OUT/thin/$CURRENT" \
     "$OUT/thin/gt-chords-pattern" > $EXP/results/thin-valid-density-spread.json
   $FD decide $EXP/results/thin-valid-vs-gt-chords-pattern-block.json $EXP/results/thin-valid-vs-$N-$CURRENT.json > $EXP/results/chosen-thin.json
+  # why onset F1 falls: hit rates of the notes before and after thinning (added after the run, descriptive)
+  for v in "$CURRENT" thin-nostretch; do
+    npx tsx $EXP/thin-inner.ts hits "$OUT/data-valid/manifest.json" valid "$OUT/thin/$v" > $EXP/results/thin-valid-hits-$v.json
+  done
 fi
