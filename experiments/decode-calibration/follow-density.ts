@@ -26,10 +26,8 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, type SegmentRow, type Split } from '@a2s/dataset';
-import { ACCOMPANIMENT_TRACKS, readPredictionFolder, writePredictionFolder } from '@a2s/eval';
-
-interface SongStats { segments: number; notes: number; changes: number; pairs: number; beats: number; seconds: number }
-interface Fit { features: string[]; coefficients: number[]; trainSongs: number; trainCorrelation: number; validSongs: number; validCorrelation: number; validResidualSd: number }
+import { readPredictionFolder, writePredictionFolder } from '@a2s/eval';
+import { fitFeatures, logNotesPerSegment, predictLogNotes, songStats, type Fit } from './song-stats.ts';
 interface Calibration { split: string; settings: { variant: string; first: number; rest: number; meanLogNotesPerSegment: number }[] }
 
 const usage = () => {
@@ -49,28 +47,9 @@ const correlation = (a: readonly number[], b: readonly number[]) => {
   return ab / Math.sqrt(aa * bb);
 };
 
-/** Per song: segments, reference accompaniment notes, chord changes, beats and seconds. */
-function songStats(rows: readonly SegmentRow[]): Map<string, SongStats> {
-  const out = new Map<string, SongStats>();
-  for (const r of rows) {
-    let s = out.get(r.songId);
-    if (!s) out.set(r.songId, (s = { segments: 0, notes: 0, changes: 0, pairs: 0, beats: 0, seconds: 0 }));
-    s.segments++;
-    s.notes += r.notes.filter((n) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(n.track)).length;
-    for (let b = 0; b < r.chords.length; b++) {
-      s.beats++;
-      const [c, p] = [r.chords[b], r.chords[b - 1]];
-      if (b === 0) continue;
-      s.pairs++;
-      if (c.root !== p.root || c.pcMask !== p.pcMask || c.bass !== p.bass) s.changes++;
-    }
-    s.seconds += (r.beatSamples[r.beatSamples.length - 1] - r.beatSamples[0]) / r.sampleRate;
-  }
-  return out;
-}
-const features = (s: SongStats) => [1, s.changes / s.pairs, Math.log(s.seconds / s.beats)];
-const target = (s: SongStats) => Math.log(s.notes / s.segments);
-const predict = (fit: Fit, s: SongStats) => features(s).reduce((acc, x, i) => acc + fit.coefficients[i] * x, 0);
+const features = fitFeatures;
+const target = logNotesPerSegment;
+const predict = predictLogNotes;
 
 /** Ordinary least squares by the normal equations (3 unknowns). */
 function leastSquares(xs: number[][], ys: number[]): number[] {

@@ -32,34 +32,13 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, SEGMENT_STEPS, type Note, type SegmentRow, type Split } from '@a2s/dataset';
 import { ACCOMPANIMENT_TRACKS, readPredictionFolder, writePredictionFolder } from '@a2s/eval';
+import { predictLogNotes as predictLog, songStats, type Fit } from './song-stats.ts';
 
-interface Fit { coefficients: number[] }
-interface SongStats { segments: number; changes: number; pairs: number; beats: number; seconds: number }
 
 const usage = (): never => {
   process.stderr.write('usage: thin-inner.ts thin <manifest> <split> <fit.json> <in dir> <out dir> <variant> [--no-stretch] | hits <manifest> <split> <pred dir>\n');
   process.exit(2);
 };
-
-/** As follow-density.ts songStats (its reference note count is not needed here). */
-function songStats(rows: readonly SegmentRow[]): Map<string, SongStats> {
-  const out = new Map<string, SongStats>();
-  for (const r of rows) {
-    let s = out.get(r.songId);
-    if (!s) out.set(r.songId, (s = { segments: 0, changes: 0, pairs: 0, beats: 0, seconds: 0 }));
-    s.segments++;
-    for (let b = 0; b < r.chords.length; b++) {
-      s.beats++;
-      if (b === 0) continue;
-      const [c, p] = [r.chords[b], r.chords[b - 1]];
-      s.pairs++;
-      if (c.root !== p.root || c.pcMask !== p.pcMask || c.bass !== p.bass) s.changes++;
-    }
-    s.seconds += (r.beatSamples[r.beatSamples.length - 1] - r.beatSamples[0]) / r.sampleRate;
-  }
-  return out;
-}
-const predictLog = (fit: Fit, s: SongStats) => [1, s.changes / s.pairs, Math.log(s.seconds / s.beats)].reduce((a, x, i) => a + fit.coefficients[i] * x, 0);
 
 interface Onset { row: number; notes: Note[] }
 

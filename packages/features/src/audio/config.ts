@@ -62,6 +62,15 @@ export const FeatureConfigSchema = z
      * `false`) when off, so that the cache keys of configurations without it stay as they were.
      */
     tempo: z.boolean().optional().transform((v) => (v ? (true as const) : undefined)),
+    /**
+     * Per-song values (song id → number): one more bin after the spectral and tempo bins, the song's value in
+     * every frame, e.g. a conditioning scalar known per song (experiments/density-condition). Every song whose
+     * features go into a batch must have one. Not cached: the feature cache keeps the spectrogram (and tempo)
+     * under the key of the configuration without this table, and the value is appended when a song is loaded
+     * for batches, so the table can change without recomputing anything. `a2s arrange` cannot supply a value
+     * for a recording and refuses such a model.
+     */
+    songValues: z.record(z.string(), z.number().finite()).optional(),
   })
   .strict();
 

@@ -19,8 +19,12 @@ export { buildMelFilterbank, hzToMelHtk, melToHzHtk, melPowers, type MelFilterba
 export {
   computeSongFeatures,
   featureBinCount,
+  cachedBinCount,
+  fixedBinCount,
   spectralBinCount,
   tempoBinCount,
+  songValueBinCount,
+  appendSongValue,
   tempoValue,
   appendTempoBin,
   featureFloor,

@@ -30,9 +30,22 @@ export function transformKernel(t: FeatureTransform, sampleRate: number): CqtKer
   return k;
 }
 
-/** Bins per frame of a configuration: the spectral bins, then the tempo bin when `cfg.tempo`. */
+/**
+ * Bins per frame of a configuration as batches hold them: the spectral bins, then the tempo bin when
+ * `cfg.tempo`, then the song-value bin when `cfg.songValues`.
+ */
 export function featureBinCount(cfg: FeatureConfig): number {
+  return cachedBinCount(cfg) + songValueBinCount(cfg);
+}
+
+/** Bins per frame that {@link computeSongFeatures} returns and the cache keeps: spectral, then tempo. */
+export function cachedBinCount(cfg: FeatureConfig): number {
   return spectralBinCount(cfg) + tempoBinCount(cfg);
+}
+
+/** Bins a transposition leaves in place (after the spectral ones): tempo and song value. */
+export function fixedBinCount(cfg: FeatureConfig): number {
+  return tempoBinCount(cfg) + songValueBinCount(cfg);
 }
 
 /** The spectrogram's bins per frame (the ones a transposition shifts). */
@@ -43,6 +56,31 @@ export function spectralBinCount(cfg: FeatureConfig): number {
 /** Bins after the spectral ones: 1 with `cfg.tempo` (see {@link appendTempoBin}), else 0. */
 export function tempoBinCount(cfg: FeatureConfig): number {
   return cfg.tempo ? 1 : 0;
+}
+
+/** 1 with `cfg.songValues` (see {@link appendSongValue}), else 0. */
+export function songValueBinCount(cfg: FeatureConfig): number {
+  return cfg.songValues ? 1 : 0;
+}
+
+/**
+ * A song's features for batches: `features` (as computed or cached) with the song's value of
+ * `cfg.songValues` appended to every frame; `features` itself when the configuration has no table. Throws
+ * when the table has no value for the song.
+ */
+export function appendSongValue(features: SongFeatures, songId: string, cfg: FeatureConfig): SongFeatures {
+  if (!cfg.songValues) return features;
+  const value = cfg.songValues[songId];
+  if (value === undefined) {
+    throw new RangeError(`song ${songId}: the feature configuration's songValues has no value for it (it has ${Object.keys(cfg.songValues).length} songs)`);
+  }
+  const bins = features.bins + 1;
+  const data = new Float32Array(features.frames * bins);
+  for (let f = 0; f < features.frames; f++) {
+    data.set(features.data.subarray(f * features.bins, (f + 1) * features.bins), f * bins);
+    data[f * bins + features.bins] = value;
+  }
+  return { frames: features.frames, bins, data };
 }
 
 /** The tempo bin's value for a beat `seconds` long: log2(seconds / 0.5). */
@@ -60,7 +98,8 @@ export function featureFloor(cfg: FeatureConfig): number {
  * positions (`beatSamples`, sample indices at `audio.sampleRate`, one per beat of the song; the last beat
  * reuses the previous interval), no time-stretching. The audio is resampled to `cfg.sampleRate` first when
  * the rates differ. Returns `[beatSamples.length × framesPerBeat, bins]`; with `cfg.tempo` the last bin of each
- * frame is its beat's {@link tempoValue} (the last beat reuses the previous interval, as the frames do).
+ * frame is its beat's {@link tempoValue} (the last beat reuses the previous interval, as the frames do). The
+ * song-value bin of `cfg.songValues` is not included: {@link appendSongValue} adds it.
  */
 export function computeSongFeatures(
   audio: AudioInput,
@@ -76,8 +115,8 @@ export function computeSongFeatures(
     : cqtMagnitudes(samples, centres, kernel as CqtKernel);
   compressInPlace(data, cfg, isMel);
   const frames = centres.length;
-  if (!cfg.tempo) return { frames, bins: featureBinCount(cfg), data };
-  return { frames, bins: featureBinCount(cfg), data: appendTempoBin(data, spectralBinCount(cfg), beatSamples, cfg.framesPerBeat, audio.sampleRate) };
+  if (!cfg.tempo) return { frames, bins: cachedBinCount(cfg), data };
+  return { frames, bins: cachedBinCount(cfg), data: appendTempoBin(data, spectralBinCount(cfg), beatSamples, cfg.framesPerBeat, audio.sampleRate) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SEGMENT_BEATS, SEGMENT_STEPS, type Rng } from '@a2s/dataset';
 import type { FeatureConfig } from '../audio/config.ts';
-import { featureBinCount, featureFloor, shiftBinsInto, tempoBinCount } from '../audio/song-features.ts';
+import { featureBinCount, featureFloor, fixedBinCount, shiftBinsInto } from '../audio/song-features.ts';
 import type { SegmentRowLike } from '../cache/dataset-io.ts';
 import { applyCorruption } from '../corruption/apply.ts';
 import type { CorruptionConfig } from '../corruption/schema.ts';
@@ -41,7 +41,7 @@ export async function assembleBatch(rows: readonly SegmentRowLike[], rng: Rng, c
   const audioBins = featureBinCount(ctx.features);
   const floor = featureFloor(ctx.features);
   const binsPerSemitone = ctx.features.transform.type === 'cqt' ? ctx.features.transform.binsPerSemitone : 0;
-  const fixedBins = tempoBinCount(ctx.features);
+  const fixedBins = fixedBinCount(ctx.features);
   const audio = new Float32Array(size * audioFrames * audioBins);
   const chords = new Float32Array(size * SEGMENT_BEATS * CHORD_DIMS);
   const pianoRoll = new Float32Array(size * SEGMENT_STEPS * PITCHES);

@@ -1,10 +1,10 @@
 import type { FeatureConfig } from '../audio/config.ts';
-import type { SongFeatures } from '../audio/song-features.ts';
+import { appendSongValue, type SongFeatures } from '../audio/song-features.ts';
 import type { SongRecordLike } from '../cache/dataset-io.ts';
 import { loadOrComputeSongFeatures, type AudioDecoder } from '../cache/feature-cache.ts';
 
 /**
- * Song feature matrices held in memory, least recently used evicted past `budgetBytes`; misses are read from
+ * Song feature matrices held in memory (with the configuration's song value appended, if any), least recently used evicted past `budgetBytes`; misses are read from
  * the disk cache (and computed there when missing). Concurrent requests for one song share one load.
  */
 export class SongFeatureStore {
@@ -43,13 +43,14 @@ export class SongFeatureStore {
       { cacheDir: this.opts.cacheDir, decode: this.opts.decode },
     );
     this.loads++;
-    this.held.set(songId, r.features);
-    this.bytes += r.features.data.byteLength;
+    const features = appendSongValue(r.features, songId, this.cfg);
+    this.held.set(songId, features);
+    this.bytes += features.data.byteLength;
     for (const [id, f] of this.held) {
       if (this.bytes <= this.opts.budgetBytes || this.held.size <= 1) break;
       this.held.delete(id);
       this.bytes -= f.data.byteLength;
     }
-    return r.features;
+    return features;
   }
 }

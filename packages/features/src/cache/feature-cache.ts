@@ -23,11 +23,13 @@ export interface SongFeatureRequest {
 
 /**
  * Cache key: SHA-256 of the stable JSON of the audio's hash, the beat positions, the resolved feature
- * config and the file format version. Anything that changes the features changes the key.
+ * config and the file format version. Anything that changes the cached features changes the key; the
+ * config's `songValues` table does not (the cache never holds its bin: see `appendSongValue`).
  */
 export function featureCacheKey(audioSha256: string, beatSamples: readonly number[], cfg: FeatureConfig): string {
+  const { songValues: _appendedOnLoad, ...cached } = cfg;
   return sha256(
-    stableStringify({ format: FEATURE_FILE_VERSION, audioSha256, beats: sha256(beatSamples.join(',')), features: cfg }),
+    stableStringify({ format: FEATURE_FILE_VERSION, audioSha256, beats: sha256(beatSamples.join(',')), features: cached }),
   );
 }
 

@@ -192,6 +192,31 @@ describe('createBatchIterator', () => {
     }
   });
 
+  it('with songValues: one more bin holding each song its value, kept by a transposition, the cache shared with the plain config', async () => {
+    const values = { features: { framesPerBeat: 4, songValues: { s1: 0.25, s2: -0.5 } } };
+    const weights = Array.from({ length: 12 }, (_, i) => (i === 8 ? 1 : 0));
+    const plainBatches = await collect(options());
+    const before = decodes;
+    const withValues = bySegment(await collect(options(values)));
+    expect(decodes).toBe(before); // the plain config's cache files served: nothing decoded or recomputed
+    const moved = bySegment(await collect(options({ ...values, transpose: { enabled: true, weights } })));
+    const plain = bySegment(plainBatches);
+    expect(withValues.size).toBe(segments.length);
+    for (const [key, v] of withValues) {
+      const p = plain.get(key)!;
+      const m = moved.get(key)!;
+      const want = key.startsWith('s1') ? 0.25 : -0.5;
+      expect(v.audio.length).toBe(32 * 89);
+      for (let f = 0; f < 32; f++) {
+        expect(Array.from(v.audio.subarray(f * 89, f * 89 + 88))).toEqual(Array.from(p.audio.subarray(f * 88, f * 88 + 88)));
+        expect(v.audio[f * 89 + 88]).toBe(want);
+        expect(m.audio[f * 89 + 88]).toBe(want);
+        expect(Array.from(m.audio.subarray(f * 89 + 2, f * 89 + 88))).toEqual(Array.from(v.audio.subarray(f * 89, f * 89 + 86)));
+      }
+    }
+    await expect(collect(options({ features: { framesPerBeat: 4, songValues: { s1: 1 } } }))).rejects.toThrow(/song s2: the feature configuration's songValues has no value for it \(it has 1 songs\)/);
+  });
+
   it('gives previousSegment the roll of the segment 4 beats earlier (zeros at the start of a song)', async () => {
     const plain = bySegment(await collect(options()));
     const prev = bySegment(await collect(options({ corruption: { type: 'previousSegment' } })));

@@ -1,3 +1,4 @@
+import { InputError } from '@a2s/dataset';
 import type { StageName } from '../config/train-config.ts';
 import type { ArrangeModel, ModelLoader, SegmentInput } from './types.ts';
 
@@ -20,6 +21,9 @@ export const loadTrainedArrangeModel: ModelLoader = async (source) => {
   if (where === undefined) throw new Error('loadTrainedArrangeModel: no run folder or checkpoint given');
   const reference = source.texture ? await readTextureReference(source.texture) : null;
   const trained = await loadTrainedModel(where, { stage: source.stage as StageName | undefined });
+  if (trained.features.songValues) {
+    throw new InputError({ file: trained.checkpointDir, message: "the model's features take a value per song (features.songValues), which a2s arrange cannot supply for a recording" });
+  }
   const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: source.mode, texture: reference !== null, force: source.force, what: trained.checkpointDir });
   if (mode !== 'independent' && !trained.model.symEnc) {
     throw new Error(`${trained.checkpointDir}: a ${trained.config.model.variant} model has no score latent, so it cannot decode in ${mode} mode`);

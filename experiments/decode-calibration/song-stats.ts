@@ -1,0 +1,38 @@
+/**
+ * Per-song statistics of a dataset split, shared by the decoding experiments that set a song's note count from
+ * its tempo and chord changes (follow-density.ts, thin-inner.ts, experiments/density-condition): segments (8
+ * beats each), reference accompaniment notes, chord changes between consecutive beats of a segment (root, pitch
+ * classes or bass), beats and seconds (from the segment's beat positions in the audio), and the training-song
+ * fit of log(notes per segment) on them (follow-density.ts fit).
+ */
+import type { SegmentRow } from '@a2s/dataset';
+import { ACCOMPANIMENT_TRACKS } from '@a2s/eval';
+
+export interface SongStats { segments: number; notes: number; changes: number; pairs: number; beats: number; seconds: number }
+export interface Fit { features: string[]; coefficients: number[]; trainSongs: number; trainCorrelation: number; validSongs: number; validCorrelation: number; validResidualSd: number }
+
+export function songStats(rows: readonly SegmentRow[]): Map<string, SongStats> {
+  const out = new Map<string, SongStats>();
+  for (const r of rows) {
+    let s = out.get(r.songId);
+    if (!s) out.set(r.songId, (s = { segments: 0, notes: 0, changes: 0, pairs: 0, beats: 0, seconds: 0 }));
+    s.segments++;
+    s.notes += r.notes.filter((n) => (ACCOMPANIMENT_TRACKS as readonly string[]).includes(n.track)).length;
+    for (let b = 0; b < r.chords.length; b++) {
+      s.beats++;
+      const [c, p] = [r.chords[b], r.chords[b - 1]];
+      if (b === 0) continue;
+      s.pairs++;
+      if (c.root !== p.root || c.pcMask !== p.pcMask || c.bass !== p.bass) s.changes++;
+    }
+    s.seconds += (r.beatSamples[r.beatSamples.length - 1] - r.beatSamples[0]) / r.sampleRate;
+  }
+  return out;
+}
+
+/** The fit's inputs: 1, the share of consecutive beats whose chord changes, log(seconds per beat). */
+export const fitFeatures = (s: SongStats) => [1, s.changes / s.pairs, Math.log(s.seconds / s.beats)];
+/** The pianist's log(notes per segment). */
+export const logNotesPerSegment = (s: SongStats) => Math.log(s.notes / s.segments);
+/** The fit's prediction of {@link logNotesPerSegment}. */
+export const predictLogNotes = (fit: Pick<Fit, 'coefficients'>, s: SongStats) => fitFeatures(s).reduce((acc, x, i) => acc + fit.coefficients[i] * x, 0);
