@@ -150,6 +150,11 @@ describe('reliability: bad command lines and damaged datasets through a2s', () =
     bytes[bytes.length >> 1] ^= 0xff;
     await writeFile(shard, bytes);
     judgeError('predict on a shard with a flipped byte', await a2s('predict', '--run', BUNDLED, '--manifest', manifest, '--split', 'train', '--out', join(root, 'pred2')), /shard differs from the one recorded in .*rebuild the dataset/);
+    const values = join(root, 'song-values.json');
+    await writeFile(values, '{"098": 0.5}');
+    judgeError('predict --song-values for a model without them', await a2s('predict', '--run', BUNDLED, '--manifest', manifest, '--split', 'train', '--song-values', values, '--out', join(root, 'pred3')), /song-values\.json: the model .* takes no value per song/);
+    await writeFile(values, '{"098": "dense"}');
+    judgeError('predict --song-values with a value that is not a number', await a2s('predict', '--run', BUNDLED, '--manifest', manifest, '--split', 'train', '--song-values', values, '--out', join(root, 'pred3')), /song-values\.json: song 098: the value must be a finite number \(got "dense"\)/);
     const noise = join(root, 'white-noise.wav');
     let s = 1;
     await writeWav(noise, Float32Array.from({ length: 16000 * 20 }, () => ((s = (s * 1103515245 + 12345) % 2147483648), 0.3 * (s / 1073741824 - 1))), 16000);

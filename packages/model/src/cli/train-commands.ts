@@ -229,6 +229,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--feature-cache <dir>', 'feature cache folder (default data/cache/features)')
     .option('--name <system>', 'system name in predictions.json (default a2s)')
     .option('--variant <label>', 'variant label in predictions.json (default: the model variant)')
+    .option('--song-values <file.json>', "for a model whose features take a value per song (features.songValues): the values to use instead of the model's own table (JSON object, song id → number)")
     .action(async (o: Record<string, string | undefined>) => {
       const split = o.split as Split;
       if (!['train', 'valid', 'test'].includes(split)) throw new InputError({ file: '--split', message: `unknown split ${split}` });
@@ -238,7 +239,12 @@ export function registerTrainCommands(program: Command): void {
       if (o.eosThreshold !== undefined) parseEosThreshold(o.eosThreshold, temperature ?? 0); // bad flags fail before the model loads
       parseChordBassRule(o.chordBass);
       const texture = o.texture ? await readTextureReference(o.texture) : undefined;
-      const trained = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
+      const songValues = o.songValues !== undefined ? await readSongValues(o.songValues) : undefined;
+      const loaded = await loadTrainedModel(o.run!, { backend: parseBackend(o.backend), stage });
+      if (songValues && !loaded.features.songValues) {
+        throw new InputError({ file: o.songValues!, message: `the model (${loaded.checkpointDir}) takes no value per song (its features have no songValues)` });
+      }
+      const trained = songValues ? { ...loaded, features: { ...loaded.features, songValues } } : loaded;
       for (const w of trained.warnings) process.stderr.write(`a2s predict: warning: ${w}\n`);
       const mode = resolveInferenceMode({ trainedFor: trained.trainedFor, requested: o.mode, texture: !!texture, force: !!o.force, what: trained.checkpointDir });
       const decoding = resolveDecoding({ temperature, eosThreshold: o.eosThreshold, chordBass: o.chordBass }, trained.decoding);
@@ -300,4 +306,19 @@ export function registerTrainCommands(program: Command): void {
       const info = await exportWeights({ from: o.run, outDir: o.out, trainingData: o.trainingData, reproduce: o.reproduce, results, decoding });
       process.stderr.write(`a2s export: ${info.parameters} parameters (${(info.bytes / 2 ** 20).toFixed(1)} MiB) → ${info.dir}\n`);
     });
+}
+
+/** `--song-values`: a JSON object of finite numbers by song id. */
+async function readSongValues(file: string): Promise<Record<string, number>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new InputError({ file, message: `cannot read song values: ${(err as Error).message}`, cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError({ file, message: 'song values must be a JSON object (song id → number)' });
+  for (const [id, v] of Object.entries(parsed)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError({ file, message: `song ${id}: the value must be a finite number (got ${JSON.stringify(v)})` });
+  }
+  return parsed as Record<string, number>;
 }

@@ -47,4 +47,14 @@ describe('a2s arrange with the trained model: inference modes', () => {
       m.dispose?.();
     }
   }, 120_000);
+
+  it('refuses a model whose features take a value per song (features.songValues): a recording has none', async () => {
+    const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'a2s-songvalues-')), 'model');
+    await fs.cp(path.join(path.dirname(BUNDLED_MODEL_DIR), 'a2s-small'), dir, { recursive: true });
+    const header = JSON.parse(await fs.readFile(path.join(dir, 'header.json'), 'utf8'));
+    header.config.features.songValues = { '001': 0.5 };
+    await fs.writeFile(path.join(dir, 'header.json'), JSON.stringify(header));
+    await expect(loadTrainedArrangeModel({ checkpoint: dir, seed: 0, temperature: 0 })).rejects.toThrow(/take a value per song \(features.songValues\), which a2s arrange cannot supply/);
+    await fs.rm(path.dirname(dir), { recursive: true, force: true });
+  }, 60_000);
 });

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A model told each song's note density (experiments/density-condition/README.md; #14 item 3).
+# Stages (STAGES, default "values train valid test"):
+#   values  song-values.ts: the per-song values (pianists' for training songs, the fit's for validation and test
+#           songs) into train.json, the validation songs' pianist values into results/oracle-valid.json
+#   train   train.json on 2 workers with the native kernels; RESUME=1 continues from the last checkpoint
+#   valid   the conditioned model (fit values, and the oracle's for the record) and the current default, both at
+#           EOS 0.4 / 0.45 with fill, and block chords on the 84 validation songs; the decision (results/decision.json)
+#   test    only when the decision says it qualifies: all 84 test songs (held-out soundfont), the model and the
+#           current default, block chords and the chord-template arranger
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-data/density-condition}
+BAND=${BAND:-data/pop909-band}
+DC=${DC:-data/decode-calibration}
+STAGES=${STAGES:-values train valid test}
+EXP=experiments/density-condition
+R=$EXP/results
+A2S="node packages/cli/bin/a2s.mjs"
+source experiments/decode-calibration/lib.sh # compare_to, score_test
+export A2S_GEMM=${A2S_GEMM:-openblas}
+TRAIN=$OUT/train NAME=a2s-band-density
+DEF=packages/model/assets/a2s-band-wide-long DEFNAME=a2s-band-wide-long
+V=(--manifest "$BAND/data/manifest.json" --split valid --feature-cache "$BAND/features")
+T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$DC/features-test-all")
+DECODE=(--temperature 0 --eos-threshold 0.4,0.45 --chord-bass fill)
+mkdir -p "$OUT" "$R"
+
+if [[ " $STAGES " == *" values "* ]]; then
+  for m in "$BAND/data/manifest.json" "$DC/data-test-all/manifest.json"; do
+    [[ -f "$m" ]] || { echo "run.sh: $m is missing: build it with experiments/corpus-wide/run.sh (STAGES=data)" >&2; exit 2; }
+  done
+  npx tsx $EXP/song-values.ts "$BAND/data/manifest.json" "$DC/data-test-all/manifest.json" \
+    experiments/decode-calibration/results/follow-fit.json configs/pop909-band/train-wide-long.json $EXP/train.json \
+    "$R/oracle-valid.json" > "$R/song-values.json"
+fi
+
+if [[ " $STAGES " == *" train "* ]]; then
+  [[ -n "${RESUME:-}" ]] || rm -rf "$TRAIN"
+  $A2S train --config $EXP/train.json --manifest "$BAND/data/manifest.json" --run-dir "$TRAIN" \
+    --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
+  cp "$TRAIN/validation.jsonl" "$R/validation.jsonl"
+fi
+
+if [[ " $STAGES " == *" valid "* ]]; then
+  rm -rf "$OUT/valid" "$OUT/valid-eval"
+  $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${V[@]}" --out "$OUT/valid/density" --name "$NAME" --variant fit &
+  $A2S predict --run "$DEF" "${V[@]}" --out "$OUT/valid/default" --name "$DEFNAME" --variant shipped &
+  wait
+  $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${V[@]}" --song-values "$R/oracle-valid.json" \
+    --out "$OUT/valid/oracle" --name "$NAME" --variant oracle
+  $A2S baseline --system gt-chords-pattern --pattern block --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid/gt-chords-pattern"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/valid-eval" --predictions "$OUT/valid/density" \
+    --predictions "$OUT/valid/oracle" --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
+  cp "$OUT/valid-eval/summary.json" "$R/valid-summary.json"
+  compare_to "$OUT/valid-eval" valid-vs- "$NAME/fit" "$DEFNAME/shipped gt-chords-pattern/block"
+  compare_to "$OUT/valid-eval" valid-oracle-vs- "$NAME/oracle" "$DEFNAME/shipped gt-chords-pattern/block"
+  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/valid/density" "$OUT/valid/oracle" \
+    "$OUT/valid/default" "$OUT/valid/gt-chords-pattern" > "$R/valid-density-spread.json"
+  # the decision (README): density better than the current default, no other CI below -margin
+  node -e '
+    const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), margin = c.options.margin;
+    const rows = c.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
+    const guarded = ["onset.f1", "texture.rhythm.cosine", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
+    const failed = [];
+    if (row("texture.density.sim").verdict !== "better") failed.push("texture.density.sim: " + row("texture.density.sim").verdict);
+    for (const m of guarded) if (row(m).ciLow < -margin) failed.push(m + ": CI low " + row(m).ciLow.toFixed(4));
+    process.stdout.write(JSON.stringify({ qualifies: failed.length === 0, failed,
+      rule: "density better than the current default and no CI of " + guarded.join(", ") + " below -" + margin + " (84 validation songs, paired a2s compare)",
+      rows: Object.fromEntries(["texture.density.sim", ...guarded].map((m) => [m, { diff: row(m).diff, ciLow: row(m).ciLow, ciHigh: row(m).ciHigh, verdict: row(m).verdict }])) }, null, 1) + "\n");
+  ' "$R/valid-vs-$DEFNAME-shipped.json" > "$R/decision.json"
+fi
+
+if [[ " $STAGES " == *" test "* ]]; then
+  if [[ "$(node -e "process.stdout.write(String(require('./$R/decision.json').qualifies))")" != true ]]; then
+    echo "run.sh: the conditioned model does not qualify (results/decision.json); no test song is scored"
+  else
+    rm -rf "$OUT/test" "$OUT/test-eval"
+    $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${T[@]}" --out "$OUT/test/density" --name "$NAME" --variant fit &
+    $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/test/default" --name "$DEFNAME" --variant shipped &
+    wait
+    score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- "$NAME/fit" \
+      "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/density" "$OUT/test/default"
+  fi
+fi
