@@ -8,6 +8,9 @@
 #           EOS 0.4 / 0.45 with fill, and block chords on the 84 validation songs; the decision (results/decision.json)
 #   test    only when the decision says it qualifies: all 84 test songs (held-out soundfont), the model and the
 #           current default, block chords and the chord-template arranger
+#   shift   (not in the default stages; added after the valid stage, exploratory, decides nothing) the validation
+#           songs' fit and oracle values lowered by the mean log ratio of predicted to pianists' notes that each
+#           gave in the valid stage, to see whether the model drops its excess notes without losing onset F1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/density-condition}
@@ -82,4 +85,29 @@ if [[ " $STAGES " == *" test "* ]]; then
     score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- "$NAME/fit" \
       "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/density" "$OUT/test/default"
   fi
+fi
+
+if [[ " $STAGES " == *" shift "* ]]; then
+  rm -rf "$OUT/shift" "$OUT/shift-eval"
+  node -e '
+    const fs = require("fs"), [spread, train, oracle, r] = process.argv.slice(1);
+    const ratio = Object.fromEntries(JSON.parse(fs.readFileSync(spread, "utf8")).map((x) => [x.system, x.logRatio.mean]));
+    const table = JSON.parse(fs.readFileSync(train, "utf8")).features.songValues, orc = JSON.parse(fs.readFileSync(oracle, "utf8"));
+    const shift = (values, by) => Object.fromEntries(Object.entries(values).map(([id, v]) => [id, Number((v - by).toFixed(4))]));
+    const fit = Object.fromEntries(Object.keys(orc).map((id) => [id, table[id]]));
+    fs.writeFileSync(r + "/shift-fit-valid.json", JSON.stringify(shift(fit, ratio["a2s-band-density/fit"]), null, 1) + "\n");
+    fs.writeFileSync(r + "/shift-oracle-valid.json", JSON.stringify(shift(orc, ratio["a2s-band-density/oracle"]), null, 1) + "\n");
+    process.stdout.write(JSON.stringify({ fitShift: ratio["a2s-band-density/fit"], oracleShift: ratio["a2s-band-density/oracle"] }) + "\n");
+  ' "$R/valid-density-spread.json" $EXP/train.json "$R/oracle-valid.json" "$R" > "$R/shift.json"
+  for v in fit oracle; do
+    $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${V[@]}" --song-values "$R/shift-$v-valid.json" \
+      --out "$OUT/shift/$v-shifted" --name "$NAME" --variant "$v-shifted"
+  done
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/shift-eval" --predictions "$OUT/shift/fit-shifted" \
+    --predictions "$OUT/shift/oracle-shifted" --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
+  cp "$OUT/shift-eval/summary.json" "$R/shift-valid-summary.json"
+  compare_to "$OUT/shift-eval" shift-fit-valid-vs- "$NAME/fit-shifted" "$DEFNAME/shipped"
+  compare_to "$OUT/shift-eval" shift-oracle-valid-vs- "$NAME/oracle-shifted" "$DEFNAME/shipped"
+  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/shift/fit-shifted" "$OUT/shift/oracle-shifted" \
+    > "$R/shift-valid-density-spread.json"
 fi
