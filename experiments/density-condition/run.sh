@@ -11,6 +11,8 @@
 #   shift   (not in the default stages; added after the valid stage, exploratory, decides nothing) the validation
 #           songs' fit and oracle values lowered by the mean log ratio of predicted to pianists' notes that each
 #           gave in the valid stage, to see whether the model drops its excess notes without losing onset F1
+#   estimate (not in the default stages; exploratory) audio-estimate.ts: does the audio's spectral flux predict the
+#           pianists' density beside tempo and chord changes (results/audio-estimate.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/density-condition}
@@ -110,4 +112,8 @@ if [[ " $STAGES " == *" shift "* ]]; then
   compare_to "$OUT/shift-eval" shift-oracle-valid-vs- "$NAME/oracle-shifted" "$DEFNAME/shipped"
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/shift/fit-shifted" "$OUT/shift/oracle-shifted" \
     > "$R/shift-valid-density-spread.json"
+fi
+
+if [[ " $STAGES " == *" estimate "* ]]; then
+  npx tsx $EXP/audio-estimate.ts "$BAND/data/manifest.json" "$BAND/features" > "$R/audio-estimate.json"
 fi
