@@ -4,8 +4,9 @@ import type { SongRecordLike } from '../cache/dataset-io.ts';
 import { loadOrComputeSongFeatures, type AudioDecoder } from '../cache/feature-cache.ts';
 
 /**
- * Song feature matrices held in memory (with the configuration's song value appended, if any), least recently used evicted past `budgetBytes`; misses are read from
- * the disk cache (and computed there when missing). Concurrent requests for one song share one load.
+ * Song feature matrices held in memory (with the configuration's song value appended, if any), least recently
+ * used evicted past `budgetBytes`; misses are read from the disk cache (and computed there when missing).
+ * Concurrent requests for one song share one load.
  */
 export class SongFeatureStore {
   private readonly held = new Map<string, SongFeatures>();
