@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, type SegmentRow, type Split } from '@a2s/dataset';
 import { readPredictionFolder, writePredictionFolder } from '@a2s/eval';
-import { fitFeatures, logNotesPerSegment, predictLogNotes, songStats, type Fit } from './song-stats.ts';
+import { fitFeatures, leastSquares, logNotesPerSegment, predictLogNotes, songStats, type Fit } from './song-stats.ts';
 interface Calibration { split: string; settings: { variant: string; first: number; rest: number; meanLogNotesPerSegment: number }[] }
 
 const usage = () => {
@@ -50,26 +50,6 @@ const correlation = (a: readonly number[], b: readonly number[]) => {
 const features = fitFeatures;
 const target = logNotesPerSegment;
 const predict = predictLogNotes;
-
-/** Ordinary least squares by the normal equations (3 unknowns). */
-function leastSquares(xs: number[][], ys: number[]): number[] {
-  const k = xs[0].length;
-  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
-  xs.forEach((x, i) => {
-    for (let p = 0; p < k; p++) {
-      for (let q = 0; q < k; q++) a[p][q] += x[p] * x[q];
-      a[p][k] += x[p] * ys[i];
-    }
-  });
-  for (let c = 0; c < k; c++) {
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = a[r][c] / a[c][c];
-      for (let q = c; q <= k; q++) a[r][q] -= f * a[c][q];
-    }
-  }
-  return a.map((row, i) => row[k] / row[i]);
-}
 
 async function countsOf(dir: string): Promise<{ variant: string; first: number; rest: number; notes: Map<string, number>; rows: SegmentRow[]; meta: Record<string, unknown> }> {
   const { meta, rows } = await readPredictionFolder(dir);

@@ -2,8 +2,8 @@
  * Per-song statistics of a dataset split, shared by the decoding experiments that set a song's note count from
  * its tempo and chord changes (follow-density.ts, thin-inner.ts, experiments/density-condition): segments (8
  * beats each), reference accompaniment notes, chord changes between consecutive beats of a segment (root, pitch
- * classes or bass), beats and seconds (from the segment's beat positions in the audio), and the training-song
- * fit of log(notes per segment) on them (follow-density.ts fit).
+ * classes or bass), beats and seconds (from the segment's beat positions in the audio), the training-song fit of
+ * log(notes per segment) on them (follow-density.ts fit), and the least squares it is made with.
  */
 import type { SegmentRow } from '@a2s/dataset';
 import { ACCOMPANIMENT_TRACKS } from '@a2s/eval';
@@ -36,3 +36,23 @@ export const fitFeatures = (s: SongStats) => [1, s.changes / s.pairs, Math.log(s
 export const logNotesPerSegment = (s: SongStats) => Math.log(s.notes / s.segments);
 /** The fit's prediction of {@link logNotesPerSegment}. */
 export const predictLogNotes = (fit: Pick<Fit, 'coefficients'>, s: SongStats) => fitFeatures(s).reduce((acc, x, i) => acc + fit.coefficients[i] * x, 0);
+
+/** Ordinary least squares by the normal equations (a few unknowns). */
+export function leastSquares(xs: number[][], ys: number[]): number[] {
+  const k = xs[0].length;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  xs.forEach((x, i) => {
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q < k; q++) a[p][q] += x[p] * x[q];
+      a[p][k] += x[p] * ys[i];
+    }
+  });
+  for (let c = 0; c < k; c++) {
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let q = c; q <= k; q++) a[r][q] -= f * a[c][q];
+    }
+  }
+  return a.map((row, i) => row[k] / row[i]);
+}

@@ -15,7 +15,7 @@
  */
 import { readManifest, readSegments } from '@a2s/dataset';
 import { featureCacheKey, readCachedSongFeatures, resolveFeatureConfig } from '@a2s/features';
-import { fitFeatures, logNotesPerSegment, songStats, type SongStats } from '../decode-calibration/song-stats.ts';
+import { fitFeatures, leastSquares, logNotesPerSegment, songStats, type SongStats } from '../decode-calibration/song-stats.ts';
 
 const [manifestPath, cacheDir] = process.argv.slice(2);
 if (!cacheDir) {
@@ -49,22 +49,6 @@ const models: Record<string, (id: string, s: SongStats) => number[]> = {
   'audio flux and onset rate': (id) => [1, ...audio.get(id)!],
   'all four': (id, s) => [...fitFeatures(s), ...audio.get(id)!],
 };
-function leastSquares(xs: number[][], ys: number[]): number[] {
-  const k = xs[0].length;
-  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
-  xs.forEach((x, i) => {
-    for (let p = 0; p < k; p++) {
-      for (let q = 0; q < k; q++) a[p][q] += x[p] * x[q];
-      a[p][k] += x[p] * ys[i];
-    }
-  });
-  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) {
-    if (r === c) continue;
-    const f = a[r][c] / a[c][c];
-    for (let q = c; q <= k; q++) a[r][q] -= f * a[c][q];
-  }
-  return a.map((row, i) => row[k] / row[i]);
-}
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const corr = (a: readonly number[], b: readonly number[]) => {
   const [ma, mb] = [mean(a), mean(b)];
