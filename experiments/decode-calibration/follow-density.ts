@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, type SegmentRow, type Split } from '@a2s/dataset';
 import { readPredictionFolder, writePredictionFolder } from '@a2s/eval';
-import { fitFeatures, leastSquares, logNotesPerSegment, predictLogNotes, songStats, type Fit } from './song-stats.ts';
+import { correlation, fitFeatures, leastSquares, logNotesPerSegment, mean, predictLogNotes, songStats, type Fit } from './song-stats.ts';
 interface Calibration { split: string; settings: { variant: string; first: number; rest: number; meanLogNotesPerSegment: number }[] }
 
 const usage = () => {
@@ -35,17 +35,6 @@ const usage = () => {
   process.exit(2);
 };
 const round = (v: number) => Number(v.toFixed(4));
-const mean = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-const correlation = (a: readonly number[], b: readonly number[]) => {
-  const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-};
 
 const features = fitFeatures;
 const target = logNotesPerSegment;

@@ -3,7 +3,7 @@
  * its tempo and chord changes (follow-density.ts, thin-inner.ts, experiments/density-condition): segments (8
  * beats each), reference accompaniment notes, chord changes between consecutive beats of a segment (root, pitch
  * classes or bass), beats and seconds (from the segment's beat positions in the audio), the training-song fit of
- * log(notes per segment) on them (follow-density.ts fit), and the least squares it is made with.
+ * log(notes per segment) on them (follow-density.ts fit), and the least squares, mean and correlation they use.
  */
 import type { SegmentRow } from '@a2s/dataset';
 import { ACCOMPANIMENT_TRACKS } from '@a2s/eval';
@@ -56,3 +56,16 @@ export function leastSquares(xs: number[][], ys: number[]): number[] {
   }
   return a.map((row, i) => row[k] / row[i]);
 }
+
+export const mean = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+/** Pearson correlation of two equally long series. */
+export const correlation = (a: readonly number[], b: readonly number[]) => {
+  const [ma, mb] = [mean(a), mean(b)];
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+};

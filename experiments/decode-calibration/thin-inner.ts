@@ -34,13 +34,19 @@ import { readSegments, SEGMENT_STEPS, type Note, type SegmentRow, type Split } f
 import { ACCOMPANIMENT_TRACKS, readPredictionFolder, writePredictionFolder } from '@a2s/eval';
 import { predictLogNotes as predictLog, songStats, type Fit } from './song-stats.ts';
 
-
 const usage = (): never => {
   process.stderr.write('usage: thin-inner.ts thin <manifest> <split> <fit.json> <in dir> <out dir> <variant> [--no-stretch] | hits <manifest> <split> <pred dir>\n');
   process.exit(2);
 };
 
 interface Onset { row: number; notes: Note[] }
+
+/** A segment's notes grouped by onset step, in step order. */
+function byOnset(notes: readonly Note[]): [number, Note[]][] {
+  const at = new Map<number, Note[]>();
+  for (const n of notes) at.set(n.onsetStep, [...(at.get(n.onsetStep) ?? []), n]);
+  return [...at].sort(([a], [b]) => a - b);
+}
 
 /** Removes up to `quota` inner notes from the onsets, level by level (see the header); returns how many it removed. */
 function thinOnsets(onsets: Onset[], quota: number): number {
@@ -96,9 +102,7 @@ async function hits(manifest: string, split: Split, dir: string): Promise<void> 
     const ref = refs.get(`${r.songId}/${r.startBeat}`);
     if (!ref) throw new Error(`${dir}: segment ${r.songId} at beat ${r.startBeat} is not in the ${split} split of ${manifest}`);
     const refNotes = ref.notes.filter((n) => accompaniment.has(n.track));
-    const at = new Map<number, Note[]>();
-    for (const n of r.notes) at.set(n.onsetStep, [...(at.get(n.onsetStep) ?? []), n]);
-    for (const [step, notes] of at) {
+    for (const [step, notes] of byOnset(r.notes)) {
       const sorted = [...notes].sort((a, b) => a.pitch - b.pitch);
       const chord = ref.chords[Math.floor((step * ref.chords.length) / SEGMENT_STEPS)];
       sorted.forEach((n, i) => {
@@ -141,12 +145,8 @@ for (const id of [...bySong.keys()].sort()) {
   const before = segs.reduce((a, r) => a + r.notes.length, 0);
   const onsets: Onset[] = [];
   segs.forEach((r, row) => {
-    const at = new Map<number, Note[]>();
-    for (const n of r.notes) {
-      if (!accompaniment.has(n.track)) throw new Error(`${inDir}: song ${id} has a note on track ${n.track}`);
-      at.set(n.onsetStep, [...(at.get(n.onsetStep) ?? []), n]);
-    }
-    for (const step of [...at.keys()].sort((a, b) => a - b)) onsets.push({ row, notes: at.get(step)! });
+    for (const n of r.notes) if (!accompaniment.has(n.track)) throw new Error(`${inDir}: song ${id} has a note on track ${n.track}`);
+    for (const [, notes] of byOnset(r.notes)) onsets.push({ row, notes });
   });
   const removed = before > target ? thinOnsets(onsets, before - target) : 0;
   const after = before - removed;

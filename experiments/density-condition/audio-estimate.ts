@@ -15,7 +15,7 @@
  */
 import { readManifest, readSegments } from '@a2s/dataset';
 import { featureCacheKey, readCachedSongFeatures, resolveFeatureConfig } from '@a2s/features';
-import { fitFeatures, leastSquares, logNotesPerSegment, songStats, type SongStats } from '../decode-calibration/song-stats.ts';
+import { correlation, fitFeatures, leastSquares, logNotesPerSegment, songStats, type SongStats } from '../decode-calibration/song-stats.ts';
 
 const [manifestPath, cacheDir] = process.argv.slice(2);
 if (!cacheDir) {
@@ -49,13 +49,6 @@ const models: Record<string, (id: string, s: SongStats) => number[]> = {
   'audio flux and onset rate': (id) => [1, ...audio.get(id)!],
   'all four': (id, s) => [...fitFeatures(s), ...audio.get(id)!],
 };
-const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-const corr = (a: readonly number[], b: readonly number[]) => {
-  const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) (ab += (a[i] - ma) * (b[i] - mb)), (aa += (a[i] - ma) ** 2), (bb += (b[i] - mb) ** 2);
-  return ab / Math.sqrt(aa * bb);
-};
 const out: Record<string, unknown> = {};
 for (const [name, x] of Object.entries(models)) {
   const tr = [...train], va = [...valid];
@@ -63,8 +56,8 @@ for (const [name, x] of Object.entries(models)) {
   const pred = (id: string, s: SongStats) => x(id, s).reduce((acc, v, i) => acc + coef[i] * v, 0);
   out[name] = {
     coefficients: coef.map((c) => Number(c.toFixed(4))),
-    trainCorrelation: Number(corr(tr.map(([id, s]) => pred(id, s)), tr.map(([, s]) => logNotesPerSegment(s))).toFixed(4)),
-    validCorrelation: Number(corr(va.map(([id, s]) => pred(id, s)), va.map(([, s]) => logNotesPerSegment(s))).toFixed(4)),
+    trainCorrelation: Number(correlation(tr.map(([id, s]) => pred(id, s)), tr.map(([, s]) => logNotesPerSegment(s))).toFixed(4)),
+    validCorrelation: Number(correlation(va.map(([id, s]) => pred(id, s)), va.map(([, s]) => logNotesPerSegment(s))).toFixed(4)),
   };
 }
 process.stdout.write(`${JSON.stringify({ trainSongs: train.size, validSongs: valid.size, models: out }, null, 1)}\n`);

@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readSegments } from '@a2s/dataset';
-import { logNotesPerSegment, predictLogNotes, songStats, type Fit } from '../decode-calibration/song-stats.ts';
+import { logNotesPerSegment, mean, predictLogNotes, songStats, type Fit } from '../decode-calibration/song-stats.ts';
 
 const [bandManifest, testManifest, fitFile, baseConfig, outConfig, oracleFile] = process.argv.slice(2);
 if (!oracleFile) {
@@ -24,7 +24,6 @@ const fit = JSON.parse(readFileSync(fitFile, 'utf8')) as Fit;
 const train = songStats(await readSegments(bandManifest, { split: 'train' }));
 const valid = songStats(await readSegments(bandManifest, { split: 'valid' }));
 const test = songStats(await readSegments(testManifest, { split: 'test' }));
-const mean = (a: readonly number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 const sd = (a: readonly number[]) => Math.sqrt(mean(a.map((v) => (v - mean(a)) ** 2)));
 const r4 = (v: number) => Number(v.toFixed(4));
 const c = mean([...train.values()].map(logNotesPerSegment));
