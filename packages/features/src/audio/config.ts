@@ -47,6 +47,9 @@ export const CompressionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('db'), floorDb: z.number().max(0).default(-80) }).strict(),
 ]);
 
+/** The `songValues` table: song id → a finite number (see the field in {@link FeatureConfigSchema}). */
+export const SongValuesSchema = z.record(z.string(), z.number().finite());
+
 export const FeatureConfigSchema = z
   .object({
     schemaVersion: z.literal(FEATURE_SCHEMA_VERSION).default(FEATURE_SCHEMA_VERSION),
@@ -70,7 +73,7 @@ export const FeatureConfigSchema = z
      * for batches, so the table can change without recomputing anything. `a2s arrange` cannot supply a value
      * for a recording and refuses such a model.
      */
-    songValues: z.record(z.string(), z.number().finite()).optional(),
+    songValues: SongValuesSchema.optional(),
   })
   .strict();
 

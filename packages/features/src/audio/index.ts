@@ -1,6 +1,7 @@
 export {
   FEATURE_SCHEMA_VERSION,
   FeatureConfigSchema,
+  SongValuesSchema,
   CqtTransformSchema,
   MelTransformSchema,
   TransformSchema,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { registerExecutorOptions, slurmFlagsWithoutSlurm, slurmOptionsFromFlags, type ExecutorFlags } from '@a2s/cluster';
 import { createProgress, createRng, InputError, readManifest, sha256File, type Split } from '@a2s/dataset';
-import { createBatchIterator, type Batch } from '@a2s/features';
+import { createBatchIterator, SongValuesSchema, type Batch } from '@a2s/features';
 import { INFERENCE_MODES, resolveTrainConfig, STAGE_NAMES, type StageName } from '../config/train-config.ts';
 import { PRESET_NAMES } from '../config/presets.ts';
 import { selectBackend, type BackendName } from '../tf/backend.ts';
@@ -308,7 +308,7 @@ export function registerTrainCommands(program: Command): void {
     });
 }
 
-/** `--song-values`: a JSON object of finite numbers by song id. */
+/** `--song-values`: a JSON object of finite numbers by song id, checked by the features' own `SongValuesSchema`. */
 async function readSongValues(file: string): Promise<Record<string, number>> {
   let parsed: unknown;
   try {
@@ -316,9 +316,10 @@ async function readSongValues(file: string): Promise<Record<string, number>> {
   } catch (err) {
     throw new InputError({ file, message: `cannot read song values: ${(err as Error).message}`, cause: err });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError({ file, message: 'song values must be a JSON object (song id → number)' });
-  for (const [id, v] of Object.entries(parsed)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError({ file, message: `song ${id}: the value must be a finite number (got ${JSON.stringify(v)})` });
-  }
-  return parsed as Record<string, number>;
+  const checked = SongValuesSchema.safeParse(parsed);
+  if (checked.success) return checked.data;
+  const id = checked.error.issues[0].path[0];
+  if (id === undefined) throw new InputError({ file, message: 'song values must be a JSON object (song id → number)' });
+  const value = (parsed as Record<string, unknown>)[String(id)];
+  throw new InputError({ file, message: `song ${String(id)}: the value must be a finite number (got ${JSON.stringify(value)})` });
 }
