@@ -9,11 +9,12 @@ the note level, as the reference), and times Adam steps with gradient-norm clipp
 shaped like a2s's (128 frames x 84 bins of audio, 32 steps x 16 note slots).
 
 Usage: python3 bench/torch-reference.py --config bench/torch-anchor.json [--batch 64]
-       [--steps 5] [--frames 128] [--bins 84] [--threads 1,2]
+       [--steps 5] [--frames 128] [--bins 84] [--threads 1,2] [--device cpu|cuda]
        python3 bench/torch-reference.py --gemm '[[M, K, N, transposeA], ...]'
 Prints one JSON object (one row per thread count). With ``--gemm`` it times only those matrix products on one
 thread (A is [M, K], or [K, M] used transposed; B is [K, N]) and prints their GFLOP/s: the train bench's
 ``--gemm true`` times the same products on our backend, to show how much of the gap is the GEMM kernel itself.
+``--device cuda`` times the steps on the GPU (one row; the anchor for ``train-bench.ts --backend webgpu``).
 Needs Debian's python3-torch (a bench-only dependency).
 """
 import argparse
@@ -129,11 +130,14 @@ def time_steps(cfg_widths, args, threads):
     torch.manual_seed(1)
     random.seed(1)
     gen = torch.Generator().manual_seed(1)
-    enc = AudioEncoder(args.bins, args.frames)
-    dec = PianoTreeDecoder(SMALL["zAud"], cfg_widths)
+    dev = torch.device(args.device)
+    enc = AudioEncoder(args.bins, args.frames).to(dev)
+    dec = PianoTreeDecoder(SMALL["zAud"], cfg_widths).to(dev)
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params, lr=1e-4)
     audio, tokens, lengths, pitch_t, dur_t = synthetic_batch(args.batch, args.frames, args.bins, gen)
+    # pack_padded_sequence takes its lengths on the CPU
+    audio, tokens, pitch_t, dur_t = audio.to(dev), tokens.to(dev), pitch_t.to(dev), dur_t.to(dev)
     rows = (pitch_t != PAD).nonzero().squeeze(1)
     times, cpu = [], []
     for i in range(args.steps + 1):
@@ -149,6 +153,8 @@ def time_steps(cfg_widths, args, threads):
         loss.backward()
         nn.utils.clip_grad_norm_(params, 3.0)
         opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         if i > 0:
             times.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
@@ -205,6 +211,7 @@ def main():
     ap.add_argument("--frames", type=int, default=128)
     ap.add_argument("--bins", type=int, default=84)
     ap.add_argument("--threads", default=None, help="comma-separated thread counts (default 1 and the core count)")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda: time the steps on the GPU (one row, one CPU thread)")
     args = ap.parse_args()
     if args.gemm is not None:
         print(json.dumps({"framework": f"PyTorch {torch.__version__}", "threads": 1, "gemm": time_gemms(json.loads(args.gemm))}, indent=2))
@@ -218,6 +225,8 @@ def main():
     widths = {**PIANO_TREE_DEFAULTS, **{k: v for k, v in model.get("pianoTree", {}).items() if k in PIANO_TREE_DEFAULTS}}
     cores = os.cpu_count() or 1
     threads = [int(t) for t in args.threads.split(",")] if args.threads else sorted({1, cores})
+    if args.device != "cpu":
+        threads = threads[:1]
     rows, n_params = [], 0
     for t in threads:
         row, n_params = time_steps(widths, args, t)
@@ -225,6 +234,7 @@ def main():
     best = max(rows, key=lambda r: r["segmentsPerSec"]) if rows else None
     print(json.dumps({
         "framework": f"PyTorch {torch.__version__}",
+        "device": torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu",
         "parameters": n_params,
         "batch": args.batch,
         "rows": rows,

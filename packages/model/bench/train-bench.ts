@@ -32,7 +32,7 @@ import { buildModel, type A2SModel } from '../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../src/net/inputs.ts';
 import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
 import { Adam } from '../src/train/adam.ts';
-import { trainStep } from '../src/train/step.ts';
+import { trainStep, trainStepAsync } from '../src/train/step.ts';
 import { DataParallel } from '../src/train/parallel/data-parallel.ts';
 import { threadCpuMs } from '../src/train/parallel/thread-cpu.ts';
 import { encodeAudio, encodeChords, encodeSymbolic } from '../src/net/encoders.ts';
@@ -60,6 +60,11 @@ const withTorch = arg('torch', 'false') !== 'false';
 const withGemm = arg('gemm', 'false') !== 'false';
 const independent = Number(arg('independent', os.availableParallelism() > 1 ? String(os.availableParallelism()) : '0'));
 
+if (backendName === 'webgpu' && (workerCounts.some((w) => w !== 1) || microBatch !== null || independent > 0 || withGemm || withModules)) {
+  // workers, micro-batches and the module timings read tensors synchronously, which webgpu under Node cannot
+  console.error('--backend webgpu times the plain step only: add --workers 1 --independent 0 --modules false, without --micro-batch or --gemm');
+  process.exit(2);
+}
 const backend = await selectBackend(backendName);
 function modelConfig(): ModelConfig {
   if (configFile) {
@@ -111,6 +116,8 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
   const timelines: Record<string, unknown>[] = [];
   let firstStepMs = 0;
   let loss = NaN;
+  /** Total loss of every step, the warm-up one first (rows of the same seed and batch can be compared). */
+  const losses: number[] = [];
   try {
     for (let i = 0; i <= steps; i++) {
       const t0 = performance.now();
@@ -119,9 +126,11 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
         loss = (await dp.step({ model, adam, batch, knobs, rng, lr: 1e-4, clipNorm: 3, seed: 1, backend: backend.active })).losses.total;
       } else {
         const inputs = batchToInputs(batch);
-        loss = trainStep(model, adam, inputs, knobs, rng, { lr: 1e-4, clipNorm: 3 }).losses.total;
+        const step = backend.active === 'webgpu' ? trainStepAsync : trainStep;
+        loss = (await step(model, adam, inputs, knobs, rng, { lr: 1e-4, clipNorm: 3 })).losses.total;
         disposeInputs(inputs);
       }
+      losses.push(loss);
       sample();
       const c1 = threadCpuMs();
       if (i > 0 && sharded && workers > 1) timelines.push({ ...dp.lastTimeline, end: Math.round((performance.now() - t0) * 10) / 10 });
@@ -151,6 +160,7 @@ async function timeSteps(workers: number): Promise<Record<string, unknown>> {
     peakRssMiB: Math.round(peakRss / 2 ** 20),
     peakMainThreadTensorMiB: Math.round(peakTfBytes / 2 ** 20),
     lastLoss: Number(loss.toFixed(4)),
+    lossPerStep: losses.map((x) => Number(x.toFixed(6))),
     cpuMsPerStep: cpu.map((c) => ({ main: Math.round(c.main), workers: c.workers.map(Math.round) })),
     cpuCriticalPathMsMedian: Math.round(criticalMedian),
     segmentsPerSecOnIdleCores: Number(((B * 1000) / criticalMedian).toFixed(1)),

@@ -5,13 +5,19 @@ import { registerOuterAxesSum, useRowSums } from './wasm-sum.ts';
 import { loadNativeAddon, nativeGemmActive, registerNativeMatMul, requestedGemm } from './native-gemm.ts';
 import { nativeGruActive, registerNativeGru, requestedNativeGru } from './native-gru.ts';
 
-/** Backends a2s can train on, fastest first. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * Backends a2s can train on. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow); `webgpu` =
+ * @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package), only when asked for by name.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
+
+/** The packages the `webgpu` backend needs; optional, not installed by `npm ci`. */
+export const WEBGPU_PACKAGES = ['webgpu@0.6.2', '@tensorflow/tfjs-backend-webgpu@4.22.0'] as const;
 
 export interface BackendInfo {
   /** What was asked for ('auto' when the fastest available was chosen). */
   requested: BackendName | 'auto';
-  /** The tfjs backend name now active ('tensorflow', 'wasm', 'cpu'). */
+  /** The tfjs backend name now active ('tensorflow', 'wasm', 'cpu', 'webgpu'). */
   active: string;
   /** Package that provided it. */
   provider: string;
@@ -66,6 +72,41 @@ async function tryWasm(): Promise<boolean> {
   return true;
 }
 
+/** GPU adapter the webgpu backend runs on, e.g. "nvidia / hopper (Vulkan)"; null before it is selected. */
+let webgpuAdapter: string | null = null;
+
+/**
+ * Dawn's Node binding gives a WebGPU implementation: `navigator.gpu` and the GPU* constants are set as a
+ * browser has them, then tfjs-backend-webgpu registers itself and finds the adapter. Throws with the
+ * install line when either package is missing, and with Dawn's reason when no adapter is found.
+ */
+async function tryWebgpu(): Promise<void> {
+  const missing = (err: unknown) =>
+    new Error(`backend "webgpu" needs ${WEBGPU_PACKAGES.join(' and ')} (npm install --no-save ${WEBGPU_PACKAGES.join(' ')}): ${(err as Error).message}`);
+  let dawn: { create: (flags: string[]) => { requestAdapter(o?: object): Promise<unknown> }; globals: object };
+  try {
+    dawn = (await import(/* @vite-ignore */ 'webgpu')) as typeof dawn;
+  } catch (err) {
+    throw missing(err);
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create(process.env.A2S_DAWN_FLAGS ? process.env.A2S_DAWN_FLAGS.split(',') : []);
+  // Node ≥ 21 has a navigator without gpu; Node 20 has none
+  const nav = (globalThis as { navigator?: object }).navigator ?? {};
+  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  if (!(globalThis as { navigator?: object }).navigator) Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true });
+  const adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) as { info?: { vendor: string; architecture: string; description: string } } | null;
+  if (!adapter) throw new Error('backend "webgpu": Dawn found no GPU adapter (is a Vulkan driver and libvulkan.so.1 installed?)');
+  webgpuAdapter = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' / ') || 'unknown adapter';
+  try {
+    // registers the backend only if navigator.gpu exists when it is first imported
+    await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    throw missing(err);
+  }
+  if (!(await tf.setBackend('webgpu'))) throw new Error('backend "webgpu": tfjs-backend-webgpu could not be initialised on this adapter');
+}
+
 async function tryCpu(): Promise<boolean> {
   await import('@tensorflow/tfjs-backend-cpu');
   // the cpu backend prints a "install tfjs-node" banner on first use unless tfjs is in production mode
@@ -92,6 +133,9 @@ export async function selectBackend(requested: BackendName | 'auto' = 'auto'): P
           : '@tensorflow/tfjs-backend-wasm';
         return (current = { requested, active: 'wasm', provider });
       }
+    } else if (name === 'webgpu') {
+      await tryWebgpu();
+      return (current = { requested, active: 'webgpu', provider: `@tensorflow/tfjs-backend-webgpu on Dawn (webgpu), adapter ${webgpuAdapter}` });
     } else if (await tryCpu()) {
       return (current = { requested, active: 'cpu', provider: '@tensorflow/tfjs-backend-cpu' });
     }

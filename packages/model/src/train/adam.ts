@@ -128,11 +128,46 @@ export class Adam {
 
   /** Clips the gradients to `clipNorm` (global L2) and applies one update; returns the pre-clip norm (NaN/Inf: no update). */
   apply(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, clipNorm: number): number {
-    // grads are keyed by tfjs variable name; moments by our parameter name
-    const names = [...vars.keys()].filter((n) => grads[vars.get(n)!.name] !== undefined);
+    const names = Adam.reached(vars, grads);
     if (names.length === 0) return 0;
-    const gradOf = (n: string): tf.Tensor => grads[vars.get(n)!.name];
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(gradOf(n)))))).dataSync()[0]);
+    const norm = tf.tidy(() => Adam.globalNorm(names, vars, grads).dataSync()[0]);
+    return this.update(names, vars, norm, lr, clipNorm, (n) => [(vars.get(n)!.dataSync() as Float32Array).slice(), grads[vars.get(n)!.name].dataSync() as Float32Array]);
+  }
+
+  /**
+   * {@link apply} with asynchronous reads (`data()`), for backends without synchronous ones (webgpu under Node):
+   * the same norm, clipping and float32 update on the CPU, the same result.
+   */
+  async applyAsync(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, clipNorm: number): Promise<number> {
+    const names = Adam.reached(vars, grads);
+    if (names.length === 0) return 0;
+    const normT = tf.tidy(() => Adam.globalNorm(names, vars, grads));
+    const norm = (await normT.data())[0];
+    normT.dispose();
+    if (!Number.isFinite(norm)) return norm;
+    const read = await Promise.all(names.map((n) => Promise.all([vars.get(n)!.data(), grads[vars.get(n)!.name].data()])));
+    const values = new Map(names.map((n, i) => [n, [(read[i][0] as Float32Array).slice(), read[i][1] as Float32Array] as const]));
+    return this.update(names, vars, norm, lr, clipNorm, (n) => values.get(n)!);
+  }
+
+  /** Our names of the parameters that have a gradient (grads are keyed by tfjs variable name, moments by ours). */
+  private static reached(vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>): string[] {
+    return [...vars.keys()].filter((n) => grads[vars.get(n)!.name] !== undefined);
+  }
+
+  private static globalNorm(names: string[], vars: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>): tf.Tensor {
+    return tf.sqrt(addMany(names.map((n) => tf.sum(tf.square(grads[vars.get(n)!.name])))));
+  }
+
+  /** The update from each parameter's values (a copy, updated in place) and gradient, given the pre-clip norm. */
+  private update(
+    names: string[],
+    vars: Map<string, tf.Variable>,
+    norm: number,
+    lr: number,
+    clipNorm: number,
+    valuesOf: (name: string) => readonly [Float32Array, Float32Array],
+  ): number {
     if (!Number.isFinite(norm)) return norm;
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
     this.step++;
@@ -140,9 +175,9 @@ export class Adam {
     const { adamUpdate } = adamKernels();
     for (const n of names) {
       const p = vars.get(n)!;
-      const values = (p.dataSync() as Float32Array).slice();
+      const [values, g] = valuesOf(n);
       const { m, v } = this.moments(n, p.size);
-      adamUpdate(values, [gradOf(n).dataSync() as Float32Array], m, v, c);
+      adamUpdate(values, [g], m, v, c);
       tf.tidy(() => p.assign(tf.tensor(values, p.shape)));
     }
     return norm;
@@ -152,4 +187,16 @@ export class Adam {
     this.m.clear();
     this.v.clear();
   }
+}
+
+/**
+ * `tf.addN(ts)`; on webgpu in groups of 7, since a shader there binds at most 8 storage buffers (7 inputs and
+ * the output: WebGPU's default `maxStorageBuffersPerShaderStage`, which tfjs-backend-webgpu does not raise).
+ */
+function addMany(ts: tf.Tensor[]): tf.Tensor {
+  const group = 7;
+  if (tf.getBackend() !== 'webgpu' || ts.length <= group) return tf.addN(ts);
+  const sums: tf.Tensor[] = [];
+  for (let i = 0; i < ts.length; i += group) sums.push(i + 1 === ts.length ? ts[i] : tf.addN(ts.slice(i, i + group)));
+  return addMany(sums);
 }

@@ -34,9 +34,40 @@ export function trainStep(
     return terms.total;
   }, vars);
   value.dispose();
-  const v = values as unknown as Float32Array;
-  const losses = Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
-  return applyGradients(model, adam, grads, losses, opts);
+  return applyGradients(model, adam, grads, lossValues(values as unknown as Float32Array), opts);
+}
+
+function lossValues(v: Float32Array): LossValues {
+  return Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
+}
+
+/**
+ * {@link trainStep} for backends that cannot read a tensor synchronously (webgpu under Node: its `dataSync`
+ * needs an OffscreenCanvas): the loss terms, the gradient norm and the parameters are read with `data()`.
+ * The same arithmetic: the update is {@link Adam.applyAsync}, which runs the same float32 Adam on the CPU.
+ */
+export async function trainStepAsync(
+  model: A2SModel,
+  adam: Adam,
+  inputs: ModelInputs,
+  knobs: TrainKnobs,
+  rng: Rng,
+  opts: { lr: number; clipNorm: number },
+): Promise<StepResult> {
+  let stacked: tf.Tensor | null = null;
+  const { grads, value } = tf.variableGrads(() => {
+    const terms = forwardLoss(model, inputs, knobs, rng);
+    stacked = tf.keep(tf.stack(LOSS_TERMS.map((k) => terms[k])));
+    return terms.total;
+  }, model.params.list());
+  value.dispose();
+  const s = stacked as unknown as tf.Tensor;
+  const losses = lossValues((await s.data()) as Float32Array);
+  s.dispose();
+  const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
+  const gradNorm = ok ? await adam.applyAsync(model.params.vars, grads, opts.lr, opts.clipNorm) : NaN;
+  tf.dispose(Object.values(grads));
+  return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
 }
 
 /**
