@@ -13,6 +13,8 @@
  *                                             own, no communication: what N cores give this workload at all, the ceiling of
  *                                             data parallelism on this machine; default: the core count when it is > 1, 0 = off)
  * `--steps 0 --modules false` times the first (warm-up) step only: for slow combinations (paper on cpu).
+ * `--backend webgpu` (optional packages: README "On a GPU") times the plain step with asynchronous reads; it needs
+ * `--workers 1 --independent 0 --modules false` and no `--micro-batch` or `--gemm`.
  * `A2S_GEMM=openblas npm run bench:train -- …` runs every row (workers and independent threads too) with the
  * native matrix products; `provider` in the output says which ran.
  * Every row is a fresh model from the same seed on the same batch; the load average is printed with the rows
