@@ -13,6 +13,12 @@
 #           gave in the valid stage, to see whether the model drops its excess notes without losing onset F1
 #   estimate (not in the default stages; exploratory) audio-estimate.ts: does the audio's spectral flux predict the
 #           pianists' density beside tempo and chord changes (results/audio-estimate.json)
+#   latent  (not in the default stages; exploratory, second part) latent-estimate.ts: does the default model's mean
+#           audio latent per song predict the pianists' density beside tempo and chord changes (ridge, λ by 5-fold
+#           cross-validation on the training songs; results/latent-estimate.json)
+#   shift-test (not in the default stages; second part, decided in the README before it ran) the test songs with the
+#           fit's values lowered by the first part's fitShift, scored once against block chords, the chord-template
+#           arranger and the current default; results/shift-test-decision.json
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/density-condition}
@@ -108,7 +114,7 @@ if [[ " $STAGES " == *" shift "* ]]; then
   $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/shift-eval" --predictions "$OUT/shift/fit-shifted" \
     --predictions "$OUT/shift/oracle-shifted" --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
   cp "$OUT/shift-eval/summary.json" "$R/shift-valid-summary.json"
-  compare_to "$OUT/shift-eval" shift-fit-valid-vs- "$NAME/fit-shifted" "$DEFNAME/shipped"
+  compare_to "$OUT/shift-eval" shift-fit-valid-vs- "$NAME/fit-shifted" "$DEFNAME/shipped gt-chords-pattern/block"
   compare_to "$OUT/shift-eval" shift-oracle-valid-vs- "$NAME/oracle-shifted" "$DEFNAME/shipped"
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/shift/fit-shifted" "$OUT/shift/oracle-shifted" \
     > "$R/shift-valid-density-spread.json"
@@ -116,4 +122,47 @@ fi
 
 if [[ " $STAGES " == *" estimate "* ]]; then
   npx tsx $EXP/audio-estimate.ts "$BAND/data/manifest.json" "$BAND/features" > "$R/audio-estimate.json"
+fi
+
+if [[ " $STAGES " == *" latent "* ]]; then
+  npx tsx $EXP/latent-estimate.ts "$DEF" "$BAND/data/manifest.json" "$BAND/features" "$DC/data-test-all/manifest.json" \
+    "$DC/features-test-all" "$(node -e "process.stdout.write(String(require('./$R/song-values.json').center))")" \
+    "$OUT/latent-values.json" > "$R/latent-estimate.json"
+fi
+
+if [[ " $STAGES " == *" shift-test "* ]]; then
+  rm -rf "$OUT/shift-test" "$OUT/shift-test-eval"
+  node -e '
+    const fs = require("fs"), [train, shiftFile, testManifest, out] = process.argv.slice(1);
+    const table = JSON.parse(fs.readFileSync(train, "utf8")).features.songValues, by = JSON.parse(fs.readFileSync(shiftFile, "utf8")).fitShift;
+    const ids = JSON.parse(fs.readFileSync(testManifest, "utf8")).songs.filter((s) => s.split === "test" && s.status === "built").map((s) => s.songId);
+    const values = Object.fromEntries(ids.map((id) => {
+      if (typeof table[id] !== "number") throw new Error("song " + id + ": no value in " + train);
+      return [id, Number((table[id] - by).toFixed(4))];
+    }));
+    fs.writeFileSync(out, JSON.stringify(values, null, 1) + "\n");
+  ' $EXP/train.json "$R/shift.json" "$DC/data-test-all/manifest.json" "$R/shift-fit-test.json"
+  $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${T[@]}" --song-values "$R/shift-fit-test.json" \
+    --out "$OUT/shift-test/density" --name "$NAME" --variant fit-shifted &
+  $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/shift-test/default" --name "$DEFNAME" --variant shipped &
+  wait
+  score_test "$DC/data-test-all/manifest.json" "$OUT/shift-test" "$OUT/shift-test-eval" shift-test-summary.json shift-test-vs- \
+    "$NAME/fit-shifted" "gt-chords-pattern/block chord-template/auto $DEFNAME/shipped" "$OUT/shift-test/density" "$OUT/shift-test/default"
+  compare_to "$OUT/shift-test-eval" shift-test-default-vs- "$DEFNAME/shipped" "gt-chords-pattern/block chord-template/auto"
+  # the decision (README, second part): per metric, better than both baselines
+  node -e '
+    const fs = require("fs"), r = process.argv[1], read = (f) => JSON.parse(fs.readFileSync(r + "/" + f, "utf8")).comparisons[0].rows;
+    const metrics = ["onset.f1", "texture.rhythm.cosine", "texture.density.sim", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
+    const meets = (prefix) => Object.fromEntries(metrics.map((m) => {
+      const v = ["gt-chords-pattern-block", "chord-template-auto"].map((b) => read(prefix + b + ".json").find((x) => x.metric === m).verdict);
+      return [m, { meets: v.every((x) => x === "better"), vsBlock: v[0], vsChordTemplate: v[1] }];
+    }));
+    const shifted = meets("shift-test-vs-"), def = meets("shift-test-default-vs-");
+    const required = metrics.filter((m) => m === "onset.f1" || m === "texture.density.sim" || def[m].meets);
+    const exportIt = required.every((m) => shifted[m].meets);
+    process.stdout.write(JSON.stringify({ exportOptIn: exportIt, required, shifted, default: def,
+      rule: "export as opt-in if the shifted model is better than both baselines on onset F1, density and every metric the default is better on (84 test songs, paired a2s compare)" }, null, 1) + "\n");
+  ' "$R" > "$R/shift-test-decision.json"
+  npx tsx experiments/decode-calibration/density-spread.ts "$DC/data-test-all/manifest.json" test "$OUT/shift-test/density" \
+    "$OUT/shift-test/default" "$OUT/shift-test/gt-chords-pattern" > "$R/shift-test-density-spread.json"
 fi

@@ -24,6 +24,7 @@ export {
 } from './config/train-config.ts';
 export { selectBackend, ensureTfRuntime, type BackendInfo, type BackendName } from './tf/backend.ts';
 export { buildModel, forwardLoss, infer, type A2SModel, type TrainKnobs, type InferOptions } from './net/model.ts';
+export { encodeAudio } from './net/encoders.ts';
 export type { EosThreshold } from './net/pianotree.ts';
 export { batchToInputs, disposeInputs, type ModelInputs } from './net/inputs.ts';
 export { Adam } from './train/adam.ts';
