@@ -3,7 +3,10 @@
  * median wall time of the step's parts outside it (building the input tensors, Adam). Synthetic batch, 128 frames ×
  * 84 bins, one thread, the backend `selectBackend` picks (set `A2S_GEMM=openblas` for the native kernels).
  *
- *   npx tsx packages/model/bench/profile-step.ts [--model anchor|tiny|small|paper] [--batch 16]
+ *   npx tsx packages/model/bench/profile-step.ts [--model anchor|tiny|small|paper] [--batch 16] [--backend auto|wasm|cpu|webgpu]
+ *
+ * `--backend webgpu` (README "On a GPU") profiles the asynchronous step (`trainStepAsync`, Adam timed around
+ * `applyAsync`); on webgpu a kernel's time is what the backend reports (GPU timestamps where the adapter has them).
  *
  * `anchor` is bench/torch-anchor.json (the PyTorch comparison's architecture). Profiled steps run slower than plain
  * ones; compare shares, not absolute times. customGrad ops (matmuls, GRU sequences) also appear as a row named
@@ -14,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@a2s/dataset';
-import { selectBackend } from '../src/tf/backend.ts';
+import { selectBackend, type BackendName } from '../src/tf/backend.ts';
 import { ModelConfigSchema } from '../src/config/model-config.ts';
 import { resolveTrainConfig } from '../src/config/train-config.ts';
 import { MODEL_PRESETS, type PresetName } from '../src/config/presets.ts';
@@ -22,7 +25,7 @@ import { buildModel } from '../src/net/model.ts';
 import { batchToInputs, disposeInputs } from '../src/net/inputs.ts';
 import { SYNTHETIC_KNOBS, syntheticBatch } from '../src/testing/synthetic.ts';
 import { Adam } from '../src/train/adam.ts';
-import { trainStep } from '../src/train/step.ts';
+import { trainStep, trainStepAsync } from '../src/train/step.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +36,8 @@ const B = Number(arg('batch', '16'));
 if (!Number.isInteger(B) || B < 1) throw new Error(`--batch must be a positive integer, got "${arg('batch', '16')}"`);
 if (which !== 'anchor' && !(which in MODEL_PRESETS)) throw new Error(`--model must be anchor or one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${which}"`);
 
-const backend = await selectBackend();
+const backend = await selectBackend(arg('backend', 'auto') as BackendName | 'auto');
+const gpu = backend.active === 'webgpu';
 const base =
   which === 'anchor'
     ? resolveTrainConfig(JSON.parse(readFileSync(path.join(import.meta.dirname, 'torch-anchor.json'), 'utf8'))).model
@@ -52,27 +56,34 @@ adam.apply = (...a: Parameters<Adam['apply']>) => {
   parts.adam.push(performance.now() - t);
   return r;
 };
-const step = () => {
+const applyAsync = adam.applyAsync.bind(adam);
+adam.applyAsync = async (...a: Parameters<Adam['applyAsync']>) => {
+  const t = performance.now();
+  const r = await applyAsync(...a);
+  parts.adam.push(performance.now() - t);
+  return r;
+};
+const step = async () => {
   let t = performance.now();
   const inputs = batchToInputs(batch);
   parts.inputs.push(performance.now() - t);
   t = performance.now();
-  trainStep(model, adam, inputs, SYNTHETIC_KNOBS, rng, { lr: 1e-4, clipNorm: 3 });
+  if (gpu) await trainStepAsync(model, adam, inputs, SYNTHETIC_KNOBS, rng, { lr: 1e-4, clipNorm: 3 });
+  else trainStep(model, adam, inputs, SYNTHETIC_KNOBS, rng, { lr: 1e-4, clipNorm: 3 });
   parts.step.push(performance.now() - t);
   disposeInputs(inputs);
 };
-for (let i = 0; i < 8; i++) step(); // two warm-up steps, then six timed ones
+for (let i = 0; i < 8; i++) await step(); // two warm-up steps, then six timed ones
 const median = (a: number[]) => [...a.slice(2)].sort((x, y) => x - y)[(a.length - 2) >> 1];
 
 const byKernel = new Map<string, { ms: number; calls: number }>();
 const PROFILED = 3;
 for (let i = 0; i < PROFILED; i++) {
-  const p = await tf.profile(() => {
-    step();
-  });
+  const p = await tf.profile(step);
   for (const k of p.kernels) {
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += k.kernelTimeMs as number;
+    // a backend without a kernel timer reports an error object instead of a number
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     e.calls++;
     byKernel.set(k.name, e);
   }
@@ -87,6 +98,7 @@ console.log(
       provider: backend.provider,
       medianMs: { step: median(parts.step), inputs: median(parts.inputs), adam: median(parts.adam) },
       kernelMsPerStep: Math.round(total / PROFILED),
+      kernelCallsPerStep: Math.round([...byKernel].reduce((n, [name, e]) => n + (name === OVERLAP ? 0 : e.calls), 0) / PROFILED),
       kernels: [...byKernel]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 20)
