@@ -36,7 +36,11 @@ const B = Number(arg('batch', '16'));
 if (!Number.isInteger(B) || B < 1) throw new Error(`--batch must be a positive integer, got "${arg('batch', '16')}"`);
 if (which !== 'anchor' && !(which in MODEL_PRESETS)) throw new Error(`--model must be anchor or one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${which}"`);
 
-const backend = await selectBackend(arg('backend', 'auto') as BackendName | 'auto');
+const backend = await selectBackend(arg('backend', 'auto') as BackendName | 'auto').catch((err: Error) => {
+  // a backend that cannot load (webgpu without its optional packages, no adapter): its message, no stack
+  console.error(err.message);
+  process.exit(2);
+});
 const gpu = backend.active === 'webgpu';
 const base =
   which === 'anchor'

@@ -67,7 +67,11 @@ if (backendName === 'webgpu' && (workerCounts.some((w) => w !== 1) || microBatch
   console.error('--backend webgpu times the plain step only: add --workers 1 --independent 0 --modules false, without --micro-batch or --gemm');
   process.exit(2);
 }
-const backend = await selectBackend(backendName);
+const backend = await selectBackend(backendName).catch((err: Error) => {
+  // a backend that cannot load (webgpu without its optional packages, no adapter): its message, no stack
+  console.error(err.message);
+  process.exit(2);
+});
 function modelConfig(): ModelConfig {
   if (configFile) {
     const train = resolveTrainConfig(JSON.parse(readFileSync(configFile, 'utf8')));

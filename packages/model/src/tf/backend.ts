@@ -13,6 +13,9 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
 
 /** The packages the `webgpu` backend needs; optional, not installed by `npm ci`. */
 export const WEBGPU_PACKAGES = ['webgpu@0.6.2', '@tensorflow/tfjs-backend-webgpu@4.22.0'] as const;
+// names in variables: TypeScript does not resolve them, so the code typechecks without the optional packages
+const DAWN_PACKAGE: string = 'webgpu';
+const TFJS_WEBGPU_PACKAGE: string = '@tensorflow/tfjs-backend-webgpu';
 
 export interface BackendInfo {
   /** What was asked for ('auto' when the fastest available was chosen). */
@@ -85,7 +88,7 @@ async function tryWebgpu(): Promise<void> {
     new Error(`backend "webgpu" needs ${WEBGPU_PACKAGES.join(' and ')} (npm install --no-save ${WEBGPU_PACKAGES.join(' ')}): ${(err as Error).message}`);
   let dawn: { create: (flags: string[]) => { requestAdapter(o?: object): Promise<unknown> }; globals: object };
   try {
-    dawn = (await import(/* @vite-ignore */ 'webgpu')) as typeof dawn;
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as typeof dawn;
   } catch (err) {
     throw missing(err);
   }
@@ -100,7 +103,7 @@ async function tryWebgpu(): Promise<void> {
   webgpuAdapter = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' / ') || 'unknown adapter';
   try {
     // registers the backend only if navigator.gpu exists when it is first imported
-    await import(/* @vite-ignore */ '@tensorflow/tfjs-backend-webgpu');
+    await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE);
   } catch (err) {
     throw missing(err);
   }
