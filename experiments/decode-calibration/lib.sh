@@ -1,5 +1,5 @@
-# Shell functions of the decoding experiments, sourced by experiments/decode-calibration/run.sh and
-# experiments/corpus-wide/run.sh. They need $A2S (the a2s command) and, for score_test and compare_to, $EXP
+# Shell functions of the decoding experiments, sourced by the run.sh of decode-calibration, corpus-wide, tempo-input and
+# density-condition. They need $A2S (the a2s command) and, for score_test and compare_to, $EXP
 # (the experiment folder: results go to $EXP/results).
 
 # eos_of <chosen.json> [or-empty]: the EOS thresholds of a choose.ts choice as "first,rest". When plain argmax
@@ -50,3 +50,24 @@ score_test() {
   mkdir -p "$EXP/results" && cp "$ev/summary.json" "$EXP/results/$summary"
   compare_to "$ev" "$prefix" "$candidate" "$bases"
 }
+
+# guard_decision <compare json> <key> [failure …]: the decision of the models trained to move density
+# (experiments/tempo-input, experiments/density-condition): density `better` than the current default and no CI of
+# onset F1, rhythm, polyphony, range, register or bass agreement below −margin, in the a2s compare <compare json>
+# (candidate against the default). Prints JSON: <key> (true when it holds and no failure was given), the
+# failures (the given ones first), the rule and the rows.
+guard_decision() {
+  node -e '
+    const [file, key, ...given] = process.argv.slice(1);
+    const c = JSON.parse(require("fs").readFileSync(file, "utf8")), margin = c.options.margin;
+    const rows = c.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
+    const guarded = ["onset.f1", "texture.rhythm.cosine", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
+    const failed = given.filter((f) => f !== "");
+    if (row("texture.density.sim").verdict !== "better") failed.push("texture.density.sim: " + row("texture.density.sim").verdict);
+    for (const m of guarded) if (row(m).ciLow < -margin) failed.push(m + ": CI low " + row(m).ciLow.toFixed(4));
+    process.stdout.write(JSON.stringify({ [key]: failed.length === 0, failed,
+      rule: "density better than the current default and no CI of " + guarded.join(", ") + " below -" + margin + " (84 validation songs, paired a2s compare)",
+      rows: Object.fromEntries(["texture.density.sim", ...guarded].map((m) => [m, { diff: row(m).diff, ciLow: row(m).ciLow, ciHigh: row(m).ciHigh, verdict: row(m).verdict }])) }, null, 1) + "\n");
+  ' "$@"
+}
+

@@ -28,7 +28,7 @@ STAGES=${STAGES:-values train valid test}
 EXP=experiments/density-condition
 R=$EXP/results
 A2S="node packages/cli/bin/a2s.mjs"
-source experiments/decode-calibration/lib.sh # compare_to, score_test
+source experiments/decode-calibration/lib.sh # compare_to, score_test, guard_decision
 export A2S_GEMM=${A2S_GEMM:-openblas}
 TRAIN=$OUT/train NAME=a2s-band-density
 DEF=packages/model/assets/a2s-band-wide-long DEFNAME=a2s-band-wide-long
@@ -69,17 +69,7 @@ if [[ " $STAGES " == *" valid "* ]]; then
   npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/valid/density" "$OUT/valid/oracle" \
     "$OUT/valid/default" "$OUT/valid/gt-chords-pattern" > "$R/valid-density-spread.json"
   # the decision (README): density better than the current default, no other CI below -margin
-  node -e '
-    const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), margin = c.options.margin;
-    const rows = c.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
-    const guarded = ["onset.f1", "texture.rhythm.cosine", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
-    const failed = [];
-    if (row("texture.density.sim").verdict !== "better") failed.push("texture.density.sim: " + row("texture.density.sim").verdict);
-    for (const m of guarded) if (row(m).ciLow < -margin) failed.push(m + ": CI low " + row(m).ciLow.toFixed(4));
-    process.stdout.write(JSON.stringify({ qualifies: failed.length === 0, failed,
-      rule: "density better than the current default and no CI of " + guarded.join(", ") + " below -" + margin + " (84 validation songs, paired a2s compare)",
-      rows: Object.fromEntries(["texture.density.sim", ...guarded].map((m) => [m, { diff: row(m).diff, ciLow: row(m).ciLow, ciHigh: row(m).ciHigh, verdict: row(m).verdict }])) }, null, 1) + "\n");
-  ' "$R/valid-vs-$DEFNAME-shipped.json" > "$R/decision.json"
+  guard_decision "$R/valid-vs-$DEFNAME-shipped.json" qualifies > "$R/decision.json"
 fi
 
 if [[ " $STAGES " == *" test "* ]]; then

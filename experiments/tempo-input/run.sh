@@ -24,7 +24,7 @@ STAGES=${STAGES:-data train grid valid test}
 EXP=experiments/tempo-input
 R=$EXP/results
 A2S="node packages/cli/bin/a2s.mjs"
-source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, score_test
+source experiments/decode-calibration/lib.sh # eos_of, eos_grid, compare_to, score_test, guard_decision
 TEXTURE=texture.rhythm.cosine,texture.density.sim,texture.polyphony.sim,texture.range.iou,texture.register.sim
 export A2S_GEMM=${A2S_GEMM:-openblas}
 CONFIG=configs/pop909-band/train-wide-long-tempo.json
@@ -90,18 +90,8 @@ if [[ " $STAGES " == *" valid "* ]]; then
   npx tsx $EXP/length-by-tempo.ts "$BAND/data/manifest.json" valid "$OUT/valid/default" "$OUT/valid/tempo" > "$R/valid-length-by-tempo.json"
   # the decision (README): a decoding chosen by the default's rule, density better than the current default, no
   # other CI below -margin
-  NOCHOICE=$(chosen_null && echo 1 || echo 0)
-  node -e '
-    const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), margin = c.options.margin, noChoice = process.argv[2] === "1";
-    const rows = c.comparisons[0].rows, row = (m) => rows.find((r) => r.metric === m);
-    const guarded = ["onset.f1", "texture.rhythm.cosine", "texture.polyphony.sim", "texture.range.iou", "texture.register.sim", "texture.bass.agreement"];
-    const failed = noChoice ? ["no EOS setting qualifies under the default'"'"'s choice rule (results/chosen.json); the rows are at the default'"'"'s EOS 0.4 / 0.45, for the record"] : [];
-    if (row("texture.density.sim").verdict !== "better") failed.push("texture.density.sim: " + row("texture.density.sim").verdict);
-    for (const m of guarded) if (row(m).ciLow < -margin) failed.push(m + ": CI low " + row(m).ciLow.toFixed(4));
-    process.stdout.write(JSON.stringify({ replacesDefault: failed.length === 0, failed,
-      rule: "density better than the current default and no CI of " + guarded.join(", ") + " below -" + margin + " (84 validation songs, paired a2s compare)",
-      rows: Object.fromEntries(["texture.density.sim", ...guarded].map((m) => [m, { diff: row(m).diff, ciLow: row(m).ciLow, ciHigh: row(m).ciHigh, verdict: row(m).verdict }])) }, null, 1) + "\n");
-  ' "$R/valid-vs-$DEFNAME-shipped.json" "$NOCHOICE" > "$R/decision.json"
+  NOCHOICE=$(chosen_null && echo "no EOS setting qualifies under the default's choice rule (results/chosen.json); the rows are at the default's EOS 0.4 / 0.45, for the record" || true)
+  guard_decision "$R/valid-vs-$DEFNAME-shipped.json" replacesDefault "$NOCHOICE" > "$R/decision.json"
 fi
 
 if [[ " $STAGES " == *" test "* ]]; then
