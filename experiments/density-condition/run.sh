@@ -15,7 +15,8 @@
 #           pianists' density beside tempo and chord changes (results/audio-estimate.json)
 #   latent  (not in the default stages; exploratory, second part) latent-estimate.ts: does the default model's mean
 #           audio latent per song predict the pianists' density beside tempo and chord changes (ridge, λ by 5-fold
-#           cross-validation on the training songs; results/latent-estimate.json)
+#           cross-validation on the training songs; results/latent-estimate.json), and density-ceiling.ts: the density
+#           similarity a model that followed the fit's estimate exactly would reach (results/density-ceiling.json)
 #   shift-test (not in the default stages; second part, decided in the README before it ran) the test songs with the
 #           fit's values lowered by the first part's fitShift, scored once against block chords, the chord-template
 #           arranger and the current default; results/shift-test-decision.json
@@ -118,6 +119,7 @@ if [[ " $STAGES " == *" latent "* ]]; then
   npx tsx $EXP/latent-estimate.ts "$DEF" "$BAND/data/manifest.json" "$BAND/features" "$DC/data-test-all/manifest.json" \
     "$DC/features-test-all" "$(node -e "process.stdout.write(String(require('./$R/song-values.json').center))")" \
     "$OUT/latent-values.json" > "$R/latent-estimate.json"
+  npx tsx $EXP/density-ceiling.ts $EXP/train.json "$R/oracle-valid.json" > "$R/density-ceiling.json"
 fi
 
 if [[ " $STAGES " == *" shift-test "* ]]; then
