@@ -26,19 +26,10 @@ export function trainStep(
   rng: Rng,
   opts: { lr: number; clipNorm: number },
 ): StepResult {
-  let values: Float32Array | null = null;
-  const vars = model.params.list();
-  const { grads, value } = tf.variableGrads(() => {
-    const terms = forwardLoss(model, inputs, knobs, rng);
-    values = tf.stack(LOSS_TERMS.map((k) => terms[k])).dataSync() as Float32Array;
-    return terms.total;
-  }, vars);
-  value.dispose();
-  return applyGradients(model, adam, grads, lossValues(values as unknown as Float32Array), opts);
-}
-
-function lossValues(v: Float32Array): LossValues {
-  return Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
+  const { grads, terms } = gradients(model, inputs, knobs, rng);
+  const losses = lossValues(terms.dataSync() as Float32Array);
+  terms.dispose();
+  return applyGradients(model, adam, grads, losses, opts);
 }
 
 /**
@@ -46,14 +37,18 @@ function lossValues(v: Float32Array): LossValues {
  * needs an OffscreenCanvas): the loss terms, the gradient norm and the parameters are read with `data()`.
  * The same arithmetic: the update is {@link Adam.applyAsync}, which runs the same float32 Adam on the CPU.
  */
-export async function trainStepAsync(
-  model: A2SModel,
-  adam: Adam,
-  inputs: ModelInputs,
-  knobs: TrainKnobs,
-  rng: Rng,
-  opts: { lr: number; clipNorm: number },
-): Promise<StepResult> {
+export async function trainStepAsync(...[model, adam, inputs, knobs, rng, opts]: Parameters<typeof trainStep>): Promise<StepResult> {
+  const { grads, terms } = gradients(model, inputs, knobs, rng);
+  const losses = lossValues((await terms.data()) as Float32Array);
+  terms.dispose();
+  const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
+  const gradNorm = ok ? await adam.applyAsync(model.params.vars, grads, opts.lr, opts.clipNorm) : NaN;
+  tf.dispose(Object.values(grads));
+  return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
+}
+
+/** Gradients of every variable the loss reaches, and the loss terms stacked in {@link LOSS_TERMS} order (kept: the caller reads and disposes them). */
+function gradients(model: A2SModel, inputs: ModelInputs, knobs: TrainKnobs, rng: Rng): { grads: Record<string, tf.Tensor>; terms: tf.Tensor } {
   let stacked: tf.Tensor | null = null;
   const { grads, value } = tf.variableGrads(() => {
     const terms = forwardLoss(model, inputs, knobs, rng);
@@ -61,13 +56,11 @@ export async function trainStepAsync(
     return terms.total;
   }, model.params.list());
   value.dispose();
-  const s = stacked as unknown as tf.Tensor;
-  const losses = lossValues((await s.data()) as Float32Array);
-  s.dispose();
-  const ok = LOSS_TERMS.every((k) => Number.isFinite(losses[k]));
-  const gradNorm = ok ? await adam.applyAsync(model.params.vars, grads, opts.lr, opts.clipNorm) : NaN;
-  tf.dispose(Object.values(grads));
-  return { ok: ok && Number.isFinite(gradNorm), losses, gradNorm };
+  return { grads, terms: stacked as unknown as tf.Tensor };
+}
+
+function lossValues(v: Float32Array): LossValues {
+  return Object.fromEntries(LOSS_TERMS.map((k, i) => [k, v[i]])) as LossValues;
 }
 
 /**
