@@ -7,7 +7,9 @@ import { nativeGruActive, registerNativeGru, requestedNativeGru } from './native
 
 /**
  * Backends a2s can train on. `tensorflow` = tfjs-node-gpu or tfjs-node (libtensorflow); `webgpu` =
- * @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package), only when asked for by name.
+ * @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package), only when asked for by name and for the
+ * bench's step (`trainStepAsync`): the trainer, data-parallel workers and decoding read tensors synchronously,
+ * which webgpu under Node cannot.
  */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
 
@@ -75,7 +77,7 @@ async function tryWasm(): Promise<boolean> {
   return true;
 }
 
-/** GPU adapter the webgpu backend runs on, e.g. "nvidia / hopper (Vulkan)"; null before it is selected. */
+/** GPU adapter the webgpu backend runs on as Dawn describes it (vendor / architecture / description); null before it is selected. */
 let webgpuAdapter: string | null = null;
 
 /**
