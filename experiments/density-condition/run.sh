@@ -17,6 +17,9 @@
 #           audio latent per song predict the pianists' density beside tempo and chord changes (ridge, λ by 5-fold
 #           cross-validation on the training songs; results/latent-estimate.json), and density-ceiling.ts: the density
 #           similarity a model that followed the fit's estimate exactly would reach (results/density-ceiling.json)
+#   fit-values, fit-train, fit-valid, fit-test (not in the default stages; third part, decided in the README before
+#           it ran) the same recipe trained with the fit's values for the training songs too (train-fit.json), its
+#           validation decision against block chords (results/fit-decision.json) and, if it qualifies, the test songs
 #   shift-test (not in the default stages; second part, decided in the README before it ran) the test songs with the
 #           fit's values lowered by the first part's fitShift, scored once against block chords, the chord-template
 #           arranger and the current default; results/shift-test-decision.json
@@ -158,3 +161,59 @@ if [[ " $STAGES " == *" shift-test "* ]]; then
   npx tsx experiments/decode-calibration/density-spread.ts "$DC/data-test-all/manifest.json" test "$OUT/shift-test/density" \
     "$OUT/shift-test/default" "$OUT/shift-test/gt-chords-pattern" > "$R/shift-test-density-spread.json"
 fi
+
+TRAINFIT=$OUT/train-fit NAMEFIT=a2s-band-density-fit
+SIX="onset.f1 texture.rhythm.cosine texture.density.sim texture.polyphony.sim texture.range.iou texture.register.sim"
+# better_than <decision key> <compare json …>: JSON with <key> true when every metric of $SIX is `better` in every
+# given a2s compare (candidate against each baseline), and the verdicts
+better_than() {
+  node -e '
+    const fs = require("fs"), [key, six, ...files] = process.argv.slice(1), metrics = six.split(" ");
+    const verdicts = Object.fromEntries(files.map((f) => [f.replace(/^.*\//, "").replace(/\.json$/, ""),
+      Object.fromEntries(metrics.map((m) => [m, JSON.parse(fs.readFileSync(f, "utf8")).comparisons[0].rows.find((r) => r.metric === m).verdict]))]));
+    const failed = Object.entries(verdicts).flatMap(([f, v]) => Object.entries(v).filter(([, x]) => x !== "better").map(([m, x]) => f + ": " + m + " " + x));
+    process.stdout.write(JSON.stringify({ [key]: failed.length === 0, failed, verdicts,
+      rule: "better (paired a2s compare, margin 0.02) on " + metrics.join(", ") + " against each baseline; bass agreement is level by construction and not required" }, null, 1) + "\n");
+  ' "$@"
+}
+
+if [[ " $STAGES " == *" fit-values "* ]]; then
+  npx tsx $EXP/song-values.ts "$BAND/data/manifest.json" "$DC/data-test-all/manifest.json" \
+    experiments/decode-calibration/results/follow-fit.json configs/pop909-band/train-wide-long.json $EXP/train-fit.json \
+    "$OUT/oracle-valid-fit-run.json" fit > "$R/song-values-fit.json"
+fi
+
+if [[ " $STAGES " == *" fit-train "* ]]; then
+  [[ -n "${RESUME:-}" ]] || rm -rf "$TRAINFIT"
+  $A2S train --config $EXP/train-fit.json --manifest "$BAND/data/manifest.json" --run-dir "$TRAINFIT" \
+    --feature-cache "$BAND/features" --workers 2 ${RESUME:+--resume} ${MAX_MINUTES:+--max-minutes $MAX_MINUTES}
+  cp "$TRAINFIT/validation.jsonl" "$R/fit-validation.jsonl"
+fi
+
+if [[ " $STAGES " == *" fit-valid "* ]]; then
+  rm -rf "$OUT/fit-valid" "$OUT/fit-valid-eval"
+  $A2S predict --run "$TRAINFIT" --stage dropscore "${DECODE[@]}" "${V[@]}" --out "$OUT/fit-valid/density-fit" --name "$NAMEFIT" --variant fit
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fit-valid-eval" --predictions "$OUT/fit-valid/density-fit" \
+    --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
+  cp "$OUT/fit-valid-eval/summary.json" "$R/fit-valid-summary.json"
+  compare_to "$OUT/fit-valid-eval" fit-valid-vs- "$NAMEFIT/fit" "gt-chords-pattern/block $DEFNAME/shipped"
+  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/fit-valid/density-fit" \
+    > "$R/fit-valid-density-spread.json"
+  better_than qualifiesForTest "$SIX" "$R/fit-valid-vs-gt-chords-pattern-block.json" > "$R/fit-decision.json"
+fi
+
+if [[ " $STAGES " == *" fit-test "* ]]; then
+  if [[ "$(node -e "process.stdout.write(String(require('./$R/fit-decision.json').qualifiesForTest))")" != true ]]; then
+    echo "run.sh: the model trained on fit values does not qualify on validation (results/fit-decision.json); no test song is scored"
+  else
+    rm -rf "$OUT/fit-test" "$OUT/fit-test-eval"
+    $A2S predict --run "$TRAINFIT" --stage dropscore "${DECODE[@]}" "${T[@]}" --out "$OUT/fit-test/density-fit" --name "$NAMEFIT" --variant fit &
+    $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/fit-test/default" --name "$DEFNAME" --variant shipped &
+    wait
+    score_test "$DC/data-test-all/manifest.json" "$OUT/fit-test" "$OUT/fit-test-eval" fit-test-summary.json fit-test-vs- \
+      "$NAMEFIT/fit" "gt-chords-pattern/block chord-template/auto $DEFNAME/shipped" "$OUT/fit-test/density-fit" "$OUT/fit-test/default"
+    better_than meetsTarget "$SIX" "$R/fit-test-vs-gt-chords-pattern-block.json" "$R/fit-test-vs-chord-template-auto.json" \
+      > "$R/fit-test-decision.json"
+  fi
+fi
+
