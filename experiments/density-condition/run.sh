@@ -41,6 +41,21 @@ T=(--manifest "$DC/data-test-all/manifest.json" --split test --feature-cache "$D
 DECODE=(--temperature 0 --eos-threshold 0.4,0.45 --chord-bass fill)
 mkdir -p "$OUT" "$R"
 
+# on_test <run> <name> <variant> <stage> <summary> [a2s predict flags …]: the model of <run> (its drop-score weights, at
+# EOS 0.4 / 0.45 with fill) into $OUT/<stage>/<name's last part> and the current default into $OUT/<stage>/default, on
+# all test songs (held-out soundfont), then score_test against block chords, the chord-template arranger and the
+# default (results <stage>-vs-*.json, summary <summary>)
+on_test() {
+  local run=$1 name=$2 variant=$3 stage=$4 summary=$5 dir=$OUT/$4
+  shift 5
+  rm -rf "$dir" "$dir-eval"
+  $A2S predict --run "$run" --stage dropscore "${DECODE[@]}" "${T[@]}" "$@" --out "$dir/${name#a2s-band-}" --name "$name" --variant "$variant" &
+  $A2S predict --run "$DEF" "${T[@]}" --out "$dir/default" --name "$DEFNAME" --variant shipped &
+  wait
+  score_test "$DC/data-test-all/manifest.json" "$dir" "$dir-eval" "$summary" "$stage-vs-" "$name/$variant" \
+    "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$dir/${name#a2s-band-}" "$dir/default"
+}
+
 if [[ " $STAGES " == *" values "* ]]; then
   for m in "$BAND/data/manifest.json" "$DC/data-test-all/manifest.json"; do
     [[ -f "$m" ]] || { echo "run.sh: $m is missing: build it with experiments/corpus-wide/run.sh (STAGES=data)" >&2; exit 2; }
@@ -80,12 +95,7 @@ if [[ " $STAGES " == *" test "* ]]; then
   if [[ "$(node -e "process.stdout.write(String(require('./$R/decision.json').qualifies))")" != true ]]; then
     echo "run.sh: the conditioned model does not qualify (results/decision.json); no test song is scored"
   else
-    rm -rf "$OUT/test" "$OUT/test-eval"
-    $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${T[@]}" --out "$OUT/test/density" --name "$NAME" --variant fit &
-    $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/test/default" --name "$DEFNAME" --variant shipped &
-    wait
-    score_test "$DC/data-test-all/manifest.json" "$OUT/test" "$OUT/test-eval" test-summary.json test-vs- "$NAME/fit" \
-      "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/test/density" "$OUT/test/default"
+    on_test "$TRAIN" "$NAME" fit test test-summary.json
   fi
 fi
 
@@ -126,7 +136,6 @@ if [[ " $STAGES " == *" latent "* ]]; then
 fi
 
 if [[ " $STAGES " == *" shift-test "* ]]; then
-  rm -rf "$OUT/shift-test" "$OUT/shift-test-eval"
   node -e '
     const fs = require("fs"), [train, shiftFile, testManifest, out] = process.argv.slice(1);
     const table = JSON.parse(fs.readFileSync(train, "utf8")).features.songValues, by = JSON.parse(fs.readFileSync(shiftFile, "utf8")).fitShift;
@@ -137,12 +146,7 @@ if [[ " $STAGES " == *" shift-test "* ]]; then
     }));
     fs.writeFileSync(out, JSON.stringify(values, null, 1) + "\n");
   ' $EXP/train.json "$R/shift.json" "$DC/data-test-all/manifest.json" "$R/shift-fit-test.json"
-  $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "${T[@]}" --song-values "$R/shift-fit-test.json" \
-    --out "$OUT/shift-test/density" --name "$NAME" --variant fit-shifted &
-  $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/shift-test/default" --name "$DEFNAME" --variant shipped &
-  wait
-  score_test "$DC/data-test-all/manifest.json" "$OUT/shift-test" "$OUT/shift-test-eval" shift-test-summary.json shift-test-vs- \
-    "$NAME/fit-shifted" "gt-chords-pattern/block chord-template/auto $DEFNAME/shipped" "$OUT/shift-test/density" "$OUT/shift-test/default"
+  on_test "$TRAIN" "$NAME" fit-shifted shift-test shift-test-summary.json --song-values "$R/shift-fit-test.json"
   compare_to "$OUT/shift-test-eval" shift-test-default-vs- "$DEFNAME/shipped" "gt-chords-pattern/block chord-template/auto"
   # the decision (README, second part): per metric, better than both baselines
   node -e '
@@ -206,12 +210,7 @@ if [[ " $STAGES " == *" fit-test "* ]]; then
   if [[ "$(node -e "process.stdout.write(String(require('./$R/fit-decision.json').qualifiesForTest))")" != true ]]; then
     echo "run.sh: the model trained on fit values does not qualify on validation (results/fit-decision.json); no test song is scored"
   else
-    rm -rf "$OUT/fit-test" "$OUT/fit-test-eval"
-    $A2S predict --run "$TRAINFIT" --stage dropscore "${DECODE[@]}" "${T[@]}" --out "$OUT/fit-test/density-fit" --name "$NAMEFIT" --variant fit &
-    $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/fit-test/default" --name "$DEFNAME" --variant shipped &
-    wait
-    score_test "$DC/data-test-all/manifest.json" "$OUT/fit-test" "$OUT/fit-test-eval" fit-test-summary.json fit-test-vs- \
-      "$NAMEFIT/fit" "gt-chords-pattern/block chord-template/auto $DEFNAME/shipped" "$OUT/fit-test/density-fit" "$OUT/fit-test/default"
+    on_test "$TRAINFIT" "$NAMEFIT" fit fit-test fit-test-summary.json
     better_than meetsTarget "$SIX" "$R/fit-test-vs-gt-chords-pattern-block.json" "$R/fit-test-vs-chord-template-auto.json" \
       > "$R/fit-test-decision.json"
   fi
