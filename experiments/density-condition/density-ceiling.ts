@@ -21,7 +21,10 @@ const ids = Object.keys(oracle);
 const sim = (estimate: (id: string) => number, b: number) => mean(ids.map((id) => Math.exp(-Math.abs(estimate(id) + b - oracle[id]))));
 const best = (estimate: (id: string) => number) => {
   let top = { b: 0, sim: -1 };
-  for (let k = -300; k <= 300; k++) if (sim(estimate, k / 1000) > top.sim) top = { b: k / 1000, sim: sim(estimate, k / 1000) };
+  for (let k = -300; k <= 300; k++) {
+    const at = sim(estimate, k / 1000);
+    if (at > top.sim) top = { b: k / 1000, sim: at };
+  }
   return { shift: top.b, densitySim: Number(top.sim.toFixed(4)) };
 };
 const r4 = (v: number) => Number(v.toFixed(4));

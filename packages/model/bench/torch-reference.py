@@ -225,7 +225,8 @@ def main():
     widths = {**PIANO_TREE_DEFAULTS, **{k: v for k, v in model.get("pianoTree", {}).items() if k in PIANO_TREE_DEFAULTS}}
     cores = os.cpu_count() or 1
     threads = [int(t) for t in args.threads.split(",")] if args.threads else sorted({1, cores})
-    if args.device != "cpu":
+    device = torch.device(args.device)
+    if device.type != "cpu":
         threads = threads[:1]
     rows, n_params = [], 0
     for t in threads:
@@ -234,7 +235,7 @@ def main():
     best = max(rows, key=lambda r: r["segmentsPerSec"]) if rows else None
     print(json.dumps({
         "framework": f"PyTorch {torch.__version__}",
-        "device": torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu",
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else str(device),
         "parameters": n_params,
         "batch": args.batch,
         "rows": rows,
