@@ -17,6 +17,8 @@
 #           audio latent per song predict the pianists' density beside tempo and chord changes (ridge, λ by 5-fold
 #           cross-validation on the training songs; results/latent-estimate.json), and density-ceiling.ts: the density
 #           similarity a model that followed the fit's estimate exactly would reach (results/density-ceiling.json)
+#   melody  (not in the default stages; exploratory, fourth part) melody-estimate.ts: would the melody's note count
+#           improve the estimate of the pianists' density (results/melody-estimate.json)
 #   fit-values, fit-train, fit-valid, fit-test (not in the default stages; third part, decided in the README before
 #           it ran) the same recipe trained with the fit's values for the training songs too (train-fit.json), its
 #           validation decision against block chords (results/fit-decision.json) and, if it qualifies, the test songs
@@ -133,6 +135,10 @@ if [[ " $STAGES " == *" latent "* ]]; then
     "$DC/features-test-all" "$(node -e "process.stdout.write(String(require('./$R/song-values.json').center))")" \
     "$OUT/latent-values.json" > "$R/latent-estimate.json"
   npx tsx $EXP/density-ceiling.ts $EXP/train.json "$R/oracle-valid.json" > "$R/density-ceiling.json"
+fi
+
+if [[ " $STAGES " == *" melody "* ]]; then
+  npx tsx $EXP/melody-estimate.ts "$BAND/data/manifest.json" > "$R/melody-estimate.json"
 fi
 
 if [[ " $STAGES " == *" shift-test "* ]]; then
