@@ -51,22 +51,19 @@ const adam = new Adam();
 const rng = createRng(1);
 const batch = syntheticBatch({ size: B, audioFrames: 128, audioBins: 84, seed: 1 });
 
-// the parts outside the kernels: input tensors and Adam (timed around Adam.apply)
+// the parts outside the kernels: input tensors and Adam (timed around Adam.apply, or applyAsync on webgpu)
 const parts: Record<'inputs' | 'adam' | 'step', number[]> = { inputs: [], adam: [], step: [] };
-const apply = adam.apply.bind(adam);
-adam.apply = (...a: Parameters<Adam['apply']>) => {
+/** `f` timed into parts.adam; a promise is timed until it settles. */
+const timedAdam = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
   const t = performance.now();
-  const r = apply(...a);
-  parts.adam.push(performance.now() - t);
+  const r = f(...a);
+  const done = () => parts.adam.push(performance.now() - t);
+  if (r instanceof Promise) return r.finally(done) as R;
+  done();
   return r;
 };
-const applyAsync = adam.applyAsync.bind(adam);
-adam.applyAsync = async (...a: Parameters<Adam['applyAsync']>) => {
-  const t = performance.now();
-  const r = await applyAsync(...a);
-  parts.adam.push(performance.now() - t);
-  return r;
-};
+adam.apply = timedAdam(adam.apply.bind(adam));
+adam.applyAsync = timedAdam(adam.applyAsync.bind(adam));
 const step = async () => {
   let t = performance.now();
   const inputs = batchToInputs(batch);
