@@ -10,7 +10,8 @@
 # every test song; "fill" the fifth part: the rule `fill` for the default model, validation then test, and
 # "fill-ship" its shipping rule applied; "target" and "target-ship" the sixth part: the EOS grid again with fill,
 # chosen for #14's target against block chords; "follow" the seventh part: a per-song later-slot threshold;
-# "thin" the eighth part: the same count by thinning inner voices).
+# "thin" the eighth part: the same count by thinning inner voices; "bass-context" the ninth: how far bass agreement can
+# go from the chords, references only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-data/decode-calibration}
@@ -338,4 +339,8 @@ if [[ " $STAGES " == *" thin "* ]]; then
   for v in "$CURRENT" thin-nostretch; do
     npx tsx $EXP/thin-inner.ts hits "$OUT/data-valid/manifest.json" valid "$OUT/thin/$v" > $EXP/results/thin-valid-hits-$v.json
   done
+fi
+
+if [[ " $STAGES " == *" bass-context "* ]]; then
+  npx tsx $EXP/bass-context.ts "$BAND/data/manifest.json" > $EXP/results/bass-context.json
 fi
