@@ -17,6 +17,10 @@
 #           audio latent per song predict the pianists' density beside tempo and chord changes (ridge, λ by 5-fold
 #           cross-validation on the training songs; results/latent-estimate.json), and density-ceiling.ts: the density
 #           similarity a model that followed the fit's estimate exactly would reach (results/density-ceiling.json)
+#   match-valid, match-test (not in the default stages; fifth part, decided in the README before it ran) count
+#           matching: per song, the value at which the first part's model plays the fit's estimated count, found by
+#           PASSES (5) prediction passes (count-match.ts); validation decision results/match-decision.json, then the
+#           test songs once if it qualifies (results/match-test-decision.json)
 #   melody  (not in the default stages; exploratory, fourth part) melody-estimate.ts: would the melody's note count
 #           improve the estimate of the pianists' density (results/melody-estimate.json)
 #   fit-values, fit-train, fit-valid, fit-test (not in the default stages; third part, decided in the README before
@@ -222,3 +226,50 @@ if [[ " $STAGES " == *" fit-test "* ]]; then
   fi
 fi
 
+# count_match <split> <dir> <a2s predict data flags, starting with --manifest <file> …>: PASSES prediction passes of the first part's model into
+# <dir>/pass-<k>, each song's value chosen from the previous passes (count-match.ts), then <dir>/count-match: per
+# song the pass whose count is nearest the fit's estimate (summary into $R/match-<split>-passes.json)
+PASSES=${PASSES:-5}
+count_match() {
+  local split=$1 dir=$2 manifest=$4 k dirs=()
+  shift 2
+  rm -rf "$dir" && mkdir -p "$dir"
+  npx tsx $EXP/count-match.ts init "$manifest" "$split" experiments/decode-calibration/results/follow-fit.json \
+    "$(node -e "process.stdout.write(String(require('./$R/song-values.json').center))")" "$dir/state.json" "$dir/values-1.json"
+  for ((k = 1; k <= PASSES; k++)); do
+    $A2S predict --run "$TRAIN" --stage dropscore "${DECODE[@]}" "$@" --song-values "$dir/values-$k.json" \
+      --out "$dir/pass-$k" --name "$NAME" --variant "pass-$k"
+    npx tsx $EXP/count-match.ts step "$manifest" "$split" "$dir/state.json" "$dir/pass-$k" "$dir/values-$((k + 1)).json"
+    dirs+=("$dir/pass-$k")
+  done
+  npx tsx $EXP/count-match.ts combine "$manifest" "$split" "$dir/state.json" "$dir/count-match" "${dirs[@]}" > "$R/match-$split-passes.json"
+}
+
+if [[ " $STAGES " == *" match-valid "* ]]; then
+  count_match valid "$OUT/match-valid" "${V[@]}"
+  rm -rf "$OUT/match-valid-eval"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/match-valid-eval" --predictions "$OUT/match-valid/count-match" \
+    --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
+  cp "$OUT/match-valid-eval/summary.json" "$R/match-valid-summary.json"
+  compare_to "$OUT/match-valid-eval" match-valid-vs- "$NAME/count-match" "gt-chords-pattern/block $DEFNAME/shipped"
+  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/match-valid/count-match" \
+    > "$R/match-valid-density-spread.json"
+  # the decision (README, fifth part): better than block chords on the six, and the guard against the default
+  better_than vsBlock "$SIX" "$R/match-valid-vs-gt-chords-pattern-block.json" > "$OUT/match-valid-vs-block.json"
+  mapfile -t failed < <(node -e 'for (const f of require(process.argv[1]).failed) console.log("vs block chords: " + f)' "$PWD/$OUT/match-valid-vs-block.json")
+  guard_decision "$R/match-valid-vs-$DEFNAME-shipped.json" qualifiesForTest "${failed[@]}" > "$R/match-decision.json"
+fi
+
+if [[ " $STAGES " == *" match-test "* ]]; then
+  if [[ "$(node -e "process.stdout.write(String(require('./$R/match-decision.json').qualifiesForTest))")" != true ]]; then
+    echo "run.sh: count matching does not qualify on validation (results/match-decision.json); no test song is scored"
+  else
+    count_match test "$OUT/match-test" "${T[@]}"
+    rm -rf "$OUT/match-test-eval"
+    $A2S predict --run "$DEF" "${T[@]}" --out "$OUT/match-test/default" --name "$DEFNAME" --variant shipped
+    score_test "$DC/data-test-all/manifest.json" "$OUT/match-test" "$OUT/match-test-eval" match-test-summary.json match-test-vs- \
+      "$NAME/count-match" "$DEFNAME/shipped gt-chords-pattern/block chord-template/auto" "$OUT/match-test/count-match" "$OUT/match-test/default"
+    better_than meetsTarget "$SIX" "$R/match-test-vs-gt-chords-pattern-block.json" "$R/match-test-vs-chord-template-auto.json" \
+      > "$R/match-test-decision.json"
+  fi
+fi
