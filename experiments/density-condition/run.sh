@@ -191,6 +191,19 @@ better_than() {
   ' "$@"
 }
 
+# score_valid <predictions> <stage> <candidate>: <predictions> scored with the first part's default and block chords
+# on the validation songs (into $OUT/<stage>-eval; summary $R/<stage>-summary.json), a2s compare of <candidate>
+# against both ($R/<stage>-vs-*.json) and its density spread ($R/<stage>-density-spread.json)
+score_valid() {
+  local preds=$1 stage=$2 candidate=$3
+  rm -rf "$OUT/$stage-eval"
+  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/$stage-eval" --predictions "$preds" \
+    --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
+  cp "$OUT/$stage-eval/summary.json" "$R/$stage-summary.json"
+  compare_to "$OUT/$stage-eval" "$stage-vs-" "$candidate" "gt-chords-pattern/block $DEFNAME/shipped"
+  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$preds" > "$R/$stage-density-spread.json"
+}
+
 if [[ " $STAGES " == *" fit-values "* ]]; then
   npx tsx $EXP/song-values.ts "$BAND/data/manifest.json" "$DC/data-test-all/manifest.json" \
     experiments/decode-calibration/results/follow-fit.json configs/pop909-band/train-wide-long.json $EXP/train-fit.json \
@@ -207,12 +220,7 @@ fi
 if [[ " $STAGES " == *" fit-valid "* ]]; then
   rm -rf "$OUT/fit-valid" "$OUT/fit-valid-eval"
   $A2S predict --run "$TRAINFIT" --stage dropscore "${DECODE[@]}" "${V[@]}" --out "$OUT/fit-valid/density-fit" --name "$NAMEFIT" --variant fit
-  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/fit-valid-eval" --predictions "$OUT/fit-valid/density-fit" \
-    --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
-  cp "$OUT/fit-valid-eval/summary.json" "$R/fit-valid-summary.json"
-  compare_to "$OUT/fit-valid-eval" fit-valid-vs- "$NAMEFIT/fit" "gt-chords-pattern/block $DEFNAME/shipped"
-  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/fit-valid/density-fit" \
-    > "$R/fit-valid-density-spread.json"
+  score_valid "$OUT/fit-valid/density-fit" fit-valid "$NAMEFIT/fit"
   better_than qualifiesForTest "$SIX" "$R/fit-valid-vs-gt-chords-pattern-block.json" > "$R/fit-decision.json"
 fi
 
@@ -247,13 +255,7 @@ count_match() {
 
 if [[ " $STAGES " == *" match-valid "* ]]; then
   count_match valid "$OUT/match-valid" "${V[@]}"
-  rm -rf "$OUT/match-valid-eval"
-  $A2S eval --manifest "$BAND/data/manifest.json" --split valid --out "$OUT/match-valid-eval" --predictions "$OUT/match-valid/count-match" \
-    --predictions "$OUT/valid/default" --predictions "$OUT/valid/gt-chords-pattern"
-  cp "$OUT/match-valid-eval/summary.json" "$R/match-valid-summary.json"
-  compare_to "$OUT/match-valid-eval" match-valid-vs- "$NAME/count-match" "gt-chords-pattern/block $DEFNAME/shipped"
-  npx tsx experiments/decode-calibration/density-spread.ts "$BAND/data/manifest.json" valid "$OUT/match-valid/count-match" \
-    > "$R/match-valid-density-spread.json"
+  score_valid "$OUT/match-valid/count-match" match-valid "$NAME/count-match"
   # the decision (README, fifth part): better than block chords on the six, and the guard against the default
   better_than vsBlock "$SIX" "$R/match-valid-vs-gt-chords-pattern-block.json" > "$OUT/match-valid-vs-block.json"
   mapfile -t failed < <(node -e 'for (const f of require(process.argv[1]).failed) console.log("vs block chords: " + f)' "$PWD/$OUT/match-valid-vs-block.json")
