@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, type SegmentRow, type Split } from '@a2s/dataset';
 import { readPredictionFolder, writePredictionFolder } from '@a2s/eval';
-import { correlation, fitFeatures, leastSquares, logNotesPerSegment, mean, predictLogNotes, songStats, type Fit } from './song-stats.ts';
+import { correlation, fitFeatures, leastSquares, logNotesPerSegment, mean, notesPerSong, predictLogNotes, songStats, type Fit } from './song-stats.ts';
 interface Calibration { split: string; settings: { variant: string; first: number; rest: number; meanLogNotesPerSegment: number }[] }
 
 const usage = () => {
@@ -44,9 +44,7 @@ async function countsOf(dir: string): Promise<{ variant: string; first: number; 
   const { meta, rows } = await readPredictionFolder(dir);
   const m = /^eos-([0-9.]+)-([0-9.]+)$/.exec(meta.variant);
   if (!m) throw new Error(`${dir}: variant "${meta.variant}" is not eos-<first>-<rest>`);
-  const notes = new Map<string, number>();
-  for (const r of rows) notes.set(r.songId, (notes.get(r.songId) ?? 0) + r.notes.length);
-  return { variant: meta.variant, first: Number(m[1]), rest: Number(m[2]), notes, rows, meta };
+  return { variant: meta.variant, first: Number(m[1]), rest: Number(m[2]), notes: notesPerSong(rows), rows, meta };
 }
 
 const [command, manifest, ...rest] = process.argv.slice(2);

@@ -3,7 +3,8 @@
  * its tempo and chord changes (follow-density.ts, thin-inner.ts, experiments/density-condition): segments (8
  * beats each), reference accompaniment notes, chord changes between consecutive beats of a segment (root, pitch
  * classes or bass), beats and seconds (from the segment's beat positions in the audio), the training-song fit of
- * log(notes per segment) on them (follow-density.ts fit), and the least squares, mean and correlation they use.
+ * log(notes per segment) on them (follow-density.ts fit), the least squares, mean and correlation they use, the
+ * notes per song of a prediction folder's rows, and the density similarity a count following an estimate reaches.
  */
 import type { SegmentRow } from '@a2s/dataset';
 import { ACCOMPANIMENT_TRACKS } from '@a2s/eval';
@@ -69,3 +70,27 @@ export const correlation = (a: readonly number[], b: readonly number[]) => {
   }
   return ab / Math.sqrt(aa * bb);
 };
+
+/** Notes per song of a prediction folder's rows. */
+export function notesPerSong(rows: readonly { songId: string; notes: readonly unknown[] }[]): Map<string, number> {
+  const notes = new Map<string, number>();
+  for (const r of rows) notes.set(r.songId, (notes.get(r.songId) ?? 0) + r.notes.length);
+  return notes;
+}
+
+/**
+ * `texture.density.sim` of a model whose log(notes per segment) were exactly `estimate` + b, over the songs `ids`
+ * whose pianists' log counts are `target`: the mean of exp(−|estimate + b − target|) (min/max of the two counts).
+ * Unshifted, and with the best b in [−0.3, 0.3] (steps of 0.001, the lowest on a tie) searched on the same songs:
+ * an upper bound, not a result.
+ */
+export function followingCeiling(ids: readonly string[], estimate: (id: string) => number, target: (id: string) => number) {
+  const sim = (b: number) => mean(ids.map((id) => Math.exp(-Math.abs(estimate(id) + b - target(id)))));
+  let best = { shift: 0, densitySim: -1 };
+  for (let k = -300; k <= 300; k++) {
+    const at = sim(k / 1000);
+    if (at > best.densitySim) best = { shift: k / 1000, densitySim: at };
+  }
+  const r4 = (v: number) => Number(v.toFixed(4));
+  return { unshifted: r4(sim(0)), best: { shift: best.shift, densitySim: r4(best.densitySim) } };
+}

@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readSegments, type SegmentRow, type Split } from '@a2s/dataset';
 import { readPredictionFolder, writePredictionFolder } from '@a2s/eval';
-import { mean, predictLogNotes, songStats, type Fit } from '../decode-calibration/song-stats.ts';
+import { mean, notesPerSong, predictLogNotes, songStats, type Fit } from '../decode-calibration/song-stats.ts';
 
 /** The training songs' range of values (results/song-values.json, train min and max): the values the model learned from. */
 const VALUE_RANGE: readonly [number, number] = [-0.9453, 0.6444];
@@ -46,8 +46,7 @@ const valuesOf = (s: State) => Object.fromEntries(Object.entries(s.songs).map(([
 /** log(notes per segment) of each song of `state` in a prediction folder; every song must be there. */
 async function logCounts(dir: string, state: State): Promise<{ counts: Map<string, number>; rows: SegmentRow[]; meta: Record<string, unknown> }> {
   const { meta, rows } = await readPredictionFolder(dir);
-  const notes = new Map<string, number>();
-  for (const r of rows) notes.set(r.songId, (notes.get(r.songId) ?? 0) + r.notes.length);
+  const notes = notesPerSong(rows);
   const counts = new Map<string, number>();
   for (const [id, s] of Object.entries(state.songs)) {
     if (!notes.has(id)) throw new Error(`${dir}: no predicted segments for song ${id}`);

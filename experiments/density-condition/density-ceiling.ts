@@ -8,7 +8,7 @@
  *   npx tsx experiments/density-condition/density-ceiling.ts <train config with songValues> <oracle table>
  */
 import { readFileSync } from 'node:fs';
-import { mean } from '../decode-calibration/song-stats.ts';
+import { followingCeiling } from '../decode-calibration/song-stats.ts';
 
 const [configFile, oracleFile] = process.argv.slice(2);
 if (!oracleFile) {
@@ -18,22 +18,12 @@ if (!oracleFile) {
 const table = (JSON.parse(readFileSync(configFile, 'utf8')) as { features: { songValues: Record<string, number> } }).features.songValues;
 const oracle = JSON.parse(readFileSync(oracleFile, 'utf8')) as Record<string, number>;
 const ids = Object.keys(oracle);
-const sim = (estimate: (id: string) => number, b: number) => mean(ids.map((id) => Math.exp(-Math.abs(estimate(id) + b - oracle[id]))));
-const best = (estimate: (id: string) => number) => {
-  let top = { b: 0, sim: -1 };
-  for (let k = -300; k <= 300; k++) {
-    const at = sim(estimate, k / 1000);
-    if (at > top.sim) top = { b: k / 1000, sim: at };
-  }
-  return { shift: top.b, densitySim: Number(top.sim.toFixed(4)) };
-};
-const r4 = (v: number) => Number(v.toFixed(4));
 process.stdout.write(
   `${JSON.stringify(
     {
       songs: ids.length,
-      followsTheFit: { unshifted: r4(sim((id) => table[id], 0)), best: best((id) => table[id]) },
-      sameCountEverySong: best(() => 0),
+      followsTheFit: followingCeiling(ids, (id) => table[id], (id) => oracle[id]),
+      sameCountEverySong: followingCeiling(ids, () => 0, (id) => oracle[id]).best,
     },
     null,
     1,

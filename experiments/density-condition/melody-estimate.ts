@@ -14,7 +14,7 @@
  * bound), beside the best single count for every song.
  */
 import { readSegments, type SegmentRow } from '@a2s/dataset';
-import { correlation, fitFeatures, leastSquares, logNotesPerSegment, mean, songStats } from '../decode-calibration/song-stats.ts';
+import { correlation, fitFeatures, followingCeiling, leastSquares, logNotesPerSegment, mean, songStats } from '../decode-calibration/song-stats.ts';
 
 const [manifestPath] = process.argv.slice(2);
 if (!manifestPath) {
@@ -43,16 +43,7 @@ const validIds = [...songStats(validRows).keys()];
 const target = (id: string) => logNotesPerSegment(stats.get(id)!);
 
 const r4 = (v: number) => Number(v.toFixed(4));
-/** Mean density similarity over the validation songs of a count at estimate + b, and the best b in [−0.3, 0.3]. */
-function ceiling(estimate: (id: string) => number) {
-  const sim = (b: number) => mean(validIds.map((id) => Math.exp(-Math.abs(estimate(id) + b - target(id)))));
-  let best = { shift: 0, densitySim: -1 };
-  for (let k = -300; k <= 300; k++) {
-    const at = sim(k / 1000);
-    if (at > best.densitySim) best = { shift: k / 1000, densitySim: at };
-  }
-  return { unshifted: r4(sim(0)), best: { shift: best.shift, densitySim: r4(best.densitySim) } };
-}
+const ceiling = (estimate: (id: string) => number) => followingCeiling(validIds, estimate, target);
 
 const models: Record<string, { features: string[]; x: (id: string) => number[] }> = {
   'tempo and chord changes': { features: ['1', 'chord changes', 'log(seconds per beat)'], x: (id) => fitFeatures(stats.get(id)!) },

@@ -98,19 +98,17 @@ const streams = list('stream-kib', streamDefault);
 const batches = list('train-batches', '8,32,64');
 const steps = String(list('steps', '12')[0]);
 
-let gcc = 'gcc';
 try {
-  execFileSync(gcc, ['--version'], { stdio: 'ignore' });
+  execFileSync('gcc', ['--version'], { stdio: 'ignore' });
 } catch {
-  gcc = '';
+  fail('needs gcc to build bench/core-probe.c (Debian: apt-get install gcc)');
 }
-if (!gcc) fail('needs gcc to build bench/core-probe.c (Debian: apt-get install gcc)');
 const build = mkdtempSync(path.join(tmpdir(), 'a2s-core-probe-'));
 const exe = path.join(build, 'core-probe');
 const rows: Row[] = [];
 const before = loadavg();
 try {
-  execFileSync(gcc, ['-O2', '-mavx2', '-mfma', '-o', exe, path.join(here, 'core-probe.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('gcc', ['-O2', '-mavx2', '-mfma', '-o', exe, path.join(here, 'core-probe.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
   const parseProbe = (s: string) => {
     const o = JSON.parse(s.trim()) as { rate: number; unit: string };
     return { rate: o.rate, unit: o.unit };
